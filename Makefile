@@ -1,0 +1,79 @@
+# `make run` serves the site on a laptop; `make test` runs every check CI runs.
+# Both set themselves up on a fresh machine (only Python 3.11+ needed).
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format serve migrate content superuser clean
+
+help:
+	@echo "make run      serve the site on http://127.0.0.1:$(PORT) (SQLite, no Redis needed)"
+	@echo "make test     lint, checks and the whole test suite"
+	@echo "make serve    production stack from the environment: gunicorn, Celery worker and beat"
+	@echo "make lint     ruff check and format check"
+	@echo "make format   apply ruff's fixes and formatting"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# XStatic-Bootstrap only ships a source package; see requirements-build.txt.
+$(VENV)/.installed: $(PY) requirements-build.txt requirements.txt
+	$(PY) -m pip install --quiet -r requirements-build.txt
+	$(PY) -m pip install --quiet --no-build-isolation -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet --no-build-isolation -r requirements-dev.txt
+	touch $@
+
+# The embedded laptop defaults: DEBUG on, SQLite, tasks in-process, emails on the console.
+run: export DEBUG ?= true
+run: $(VENV)/.installed
+	$(MANAGE) migrate --no-input
+	$(MAKE) --no-print-directory content
+	@echo
+	@echo "  Serving on http://127.0.0.1:$(PORT)/  (staff admin: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "  To make a staff account: DEBUG=true $(MANAGE) createsuperuser"
+	@echo
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+content: $(VENV)/.installed
+	$(MANAGE) load_initial_content
+
+superuser: export DEBUG ?= true
+superuser: $(VENV)/.installed
+	$(MANAGE) createsuperuser
+
+# Tests run against DATABASE_URL and REDIS_URL when they are set (CI sets both).
+test: export DEBUG ?= true
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# The production stack on one machine. Reads the environment (or .env); see README.md.
+serve: $(VENV)/.installed
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(MANAGE) migrate --no-input
+	$(MANAGE) collectstatic --no-input
+	$(MANAGE) load_initial_content
+	$(BIN)/honcho start -f Procfile
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,18 @@
+"""Load the content shipped in the repository (articles, medication catalog).
+
+Safe to run on every start: each loader adds what is missing and never overwrites
+what staff have edited in the admin.
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+LOADERS = []
+
+
+class Command(BaseCommand):
+    help = "Load the articles and reference data shipped with the project (idempotent)."
+
+    def handle(self, *args, **options):
+        for name in LOADERS:
+            call_command(name, stdout=self.stdout, stderr=self.stderr)

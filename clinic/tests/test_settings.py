@@ -1,0 +1,33 @@
+import pytest
+
+from clinic.tests.helpers import PRODUCTION_ENV, run_django
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SITE_URL"])
+def test_production_refuses_to_start_without_a_secret_or_service(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = run_django(["manage.py", "check"], env, drop=(missing,))
+    assert result.returncode != 0
+    assert f"The environment variable {missing} is required when DEBUG is off" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_values():
+    result = run_django(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_laptop_defaults_need_nothing_but_debug():
+    bare = {"DEBUG": "true"}
+    drop = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SITE_URL")
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)"
+    )
+    result = run_django(["-c", code], {**bare, "DJANGO_SETTINGS_MODULE": "clinic.settings"}, drop=drop)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+    ]

@@ -1,0 +1,36 @@
+"""Fixtures shared by every app's tests."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+IN_CI = bool(os.environ.get("CI"))
+
+
+def pytest_sessionstart(session):
+    # CI must test against the real services; a missing one is a failure, not a skip.
+    if IN_CI:
+        missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+        if missing:
+            raise pytest.UsageError(f"CI needs {', '.join(missing)} (see .ci/run).")
+
+
+def require_service(name):
+    """Skip on a laptop without the service; fail in CI, where it must be there."""
+    if IN_CI:
+        pytest.fail(f"{name} is required in CI but is not configured.")
+    pytest.skip(f"{name} is not configured (set DATABASE_URL / REDIS_URL to run this test).")
+
+
+@pytest.fixture
+def redis_url():
+    if not settings.REDIS_URL:
+        require_service("REDIS_URL")
+    return settings.REDIS_URL
+
+
+@pytest.fixture
+def postgres():
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        require_service("PostgreSQL DATABASE_URL")
