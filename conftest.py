@@ -34,3 +34,11 @@ def redis_url():
 def postgres():
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         require_service("PostgreSQL DATABASE_URL")
+
+
+@pytest.fixture(autouse=True)
+def _redis_breaker_closed():
+    """A test that simulates an outage must not make the next one skip Redis."""
+    from clinic.outage import redis_breaker
+
+    redis_breaker.reset()

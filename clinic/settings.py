@@ -142,10 +142,12 @@ CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.2,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
 }
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-unsent-emails": {"task": "booking.tasks.sweep_emails", "schedule": env.float("EMAIL_SWEEP_INTERVAL", 60.0)},
+}
 
 # --- Email ----------------------------------------------------------------------
 # EMAIL_URL such as smtp+tls://user:password@smtp.example.com:587 (see django-environ).
@@ -154,6 +156,25 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="clinic@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_NOTIFICATION_EMAILS = env.list("STAFF_NOTIFICATION_EMAILS", default=[])
+# Delivery: how often and how patiently an email is retried (booking/emails.py).
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
+EMAIL_RETRY_BASE_SECONDS = env.float("EMAIL_RETRY_BASE_SECONDS", default=30)
+EMAIL_RETRY_MAX_SECONDS = env.float("EMAIL_RETRY_MAX_SECONDS", default=900)
+# An email not handed to a worker after this long is re-enqueued by the sweep.
+EMAIL_SWEEP_AFTER_SECONDS = env.int("EMAIL_SWEEP_AFTER_SECONDS", default=120)
+# A worker that claimed an email and went silent this long is presumed dead.
+EMAIL_SEND_LEASE_SECONDS = env.int("EMAIL_SEND_LEASE_SECONDS", default=max(60, EMAIL_TIMEOUT * 3))
+
+# --- Consultation requests ------------------------------------------------------------
+INTAKE_LINK_DAYS = env.int("INTAKE_LINK_DAYS", default=14)
+PHONENUMBER_DEFAULT_REGION = env.str("PHONE_REGION", default="US")
+# Robots fill the form faster than this; people never do.
+CONSULTATION_MIN_FILL_SECONDS = env.float("CONSULTATION_MIN_FILL_SECONDS", default=3)
+CONSULTATION_RATE_LIMIT = env.int("CONSULTATION_RATE_LIMIT", default=10)
+CONSULTATION_RATE_WINDOW_SECONDS = env.int("CONSULTATION_RATE_WINDOW_SECONDS", default=3600)
+# Behind a reverse proxy, the header that carries the client address (for example
+# HTTP_X_FORWARDED_FOR). Leave empty when the app faces clients directly.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 
 # --- The clinic -------------------------------------------------------------------
 CLINIC_NAME = env.str("CLINIC_NAME", default="Riverbend TMS & Ketamine Clinic")

@@ -7,7 +7,7 @@ what staff have edited in the admin.
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-LOADERS = []
+LOADERS = ["load_articles"]
 
 
 class Command(BaseCommand):

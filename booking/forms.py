@@ -1,0 +1,168 @@
+"""The public consultation request form."""
+
+import uuid
+from datetime import date
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from phonenumber_field.formfields import PhoneNumberField
+
+from booking.models import ConsultationRequest
+
+R = ConsultationRequest
+STARTED_SALT = "booking.consultation-form.started"
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+class ConsultationRequestForm(forms.Form):
+    first_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    phone = PhoneNumberField(
+        label="Mobile phone",
+        region=settings.PHONENUMBER_DEFAULT_REGION,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        error_messages={"invalid": "Please enter a phone number we can call, for example (555) 123-4567."},
+    )
+    date_of_birth = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y"],
+        error_messages={"invalid": "Please enter your date of birth as month, day and year."},
+    )
+    preferred_contact = forms.ChoiceField(
+        label="How should we contact you?", choices=R.ContactMethod.choices, widget=forms.RadioSelect
+    )
+    best_times = forms.MultipleChoiceField(
+        label="Best times to reach you",
+        choices=R.BestTime.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Leave blank if any time is fine.",
+    )
+    interest = forms.ChoiceField(
+        label="What would you like to know about?", choices=R.Interest.choices, widget=forms.RadioSelect
+    )
+    has_prescriber = forms.ChoiceField(
+        label="Do you have a doctor or nurse practitioner who prescribes your medicines now?",
+        choices=R.Prescriber.choices,
+        widget=forms.RadioSelect,
+    )
+    insurance_carrier = forms.CharField(label="Insurance company (optional)", max_length=120, required=False)
+    heard_about = forms.ChoiceField(
+        label="How did you hear about us? (optional)",
+        choices=[("", "Choose one")] + list(R.HeardAbout.choices),
+        required=False,
+    )
+    message = forms.CharField(
+        label="Anything you would like us to know? (optional)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Please do not write about anything urgent here: this form is not read around the clock. "
+        "If you are in crisis, call or text 988.",
+    )
+    consent_to_contact = forms.BooleanField(
+        label="I agree that the clinic may contact me by phone, text or email about my request.",
+        error_messages={"required": "Please agree that we may contact you, so we can call you back."},
+    )
+    privacy_acknowledged = forms.BooleanField(
+        error_messages={"required": "Please confirm that you have read the privacy notice."},
+    )
+
+    # Hidden plumbing: which article the visitor came from, a one-time token against
+    # double submission, when the form was shown, and a field only robots fill in.
+    article = forms.SlugField(required=False, max_length=200, widget=forms.HiddenInput)
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+    started = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, article_slug="", **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("submission_token", uuid.uuid4())
+        initial.setdefault("started", signing.dumps(timezone.now().timestamp(), salt=STARTED_SALT))
+        initial.setdefault("article", article_slug)
+        super().__init__(*args, **kwargs)
+        self.fields["privacy_acknowledged"].label = format_html(
+            'I have read the <a href="{}" target="_blank" rel="noopener">privacy notice</a> (opens in a new tab).',
+            reverse("privacy"),
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                "About you",
+                Div(Div("first_name", css_class="col-sm-6"), Div("last_name", css_class="col-sm-6"), css_class="row"),
+                "date_of_birth",
+            ),
+            Fieldset("How to reach you", "email", "phone", "preferred_contact", "best_times"),
+            Fieldset("What you are looking for", "interest", "has_prescriber", "insurance_carrier", "heard_about"),
+            Fieldset("Your message", "message"),
+            Fieldset("Before you send", "consent_to_contact", "privacy_acknowledged"),
+            Div(Field("website"), css_class="form-trap", aria_hidden="true"),
+            "article",
+            "submission_token",
+            "started",
+            HTML('<p class="small text-body-secondary">We usually call back within one business day.</p>'),
+            Submit("submit", "Send my request", css_class="btn-lg"),
+        )
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born > today:
+            raise forms.ValidationError("That date is in the future. Please check your date of birth.")
+        if age_on(born, today) > 120:
+            raise forms.ValidationError("Please check the year of your date of birth.")
+        if age_on(born, today) < 18:
+            raise forms.ValidationError(
+                "This form is for adults 18 and over. Please call us at %(phone)s and we will help you "
+                "find the right care.",
+                params={"phone": settings.CLINIC_PHONE},
+                code="minor",
+            )
+        return born
+
+    def looks_automated(self) -> bool:
+        """Filled the hidden field, or faster than a person can type. Checked before validation."""
+        if self.data.get("website"):
+            return True
+        try:
+            started = signing.loads(self.data.get("started", ""), salt=STARTED_SALT)
+        except signing.BadSignature:
+            return True
+        return timezone.now().timestamp() - float(started) < settings.CONSULTATION_MIN_FILL_SECONDS
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "first_name": data["first_name"].strip(),
+            "last_name": data["last_name"].strip(),
+            "email": data["email"],
+            "phone": data["phone"],
+            "date_of_birth": data["date_of_birth"],
+            "preferred_contact": data["preferred_contact"],
+            "best_times": data["best_times"],
+            "interest": data["interest"],
+            "has_prescriber": data["has_prescriber"],
+            "insurance_carrier": data["insurance_carrier"].strip(),
+            "heard_about": data["heard_about"],
+            "message": data["message"].strip(),
+            "consent_to_contact": data["consent_to_contact"],
+            "source_article": data["article"] or "",
+            "submission_token": data["submission_token"],
+        }

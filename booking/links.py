@@ -1,0 +1,46 @@
+"""Private intake links: an unguessable token for the patient, only its hash for us."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from booking.models import ConsultationRequest, IntakeLink
+
+
+def hash_token(token: str) -> str:
+    # The token carries 256 random bits, so a fast hash is enough: there is nothing to brute-force.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def intake_link_issue(*, request: ConsultationRequest) -> str:
+    """Create a link for the request and return its token (shown once, never stored)."""
+    token = secrets.token_urlsafe(32)
+    IntakeLink.objects.create(
+        request=request,
+        token_hash=hash_token(token),
+        expires_at=timezone.now() + timedelta(days=settings.INTAKE_LINK_DAYS),
+    )
+    return token
+
+
+def intake_links_revoke(*, request: ConsultationRequest) -> int:
+    return request.intake_links.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def intake_link_find(token: str) -> IntakeLink | None:
+    """The link for a token, whether usable or not (the caller explains expiry)."""
+    if not token or len(token) > 100:
+        return None
+    return IntakeLink.objects.select_related("request").filter(token_hash=hash_token(token)).first()
+
+
+def intake_path(token: str) -> str:
+    return reverse("booking:intake_start", args=[token])
+
+
+def intake_url(token: str) -> str:
+    return settings.SITE_URL + intake_path(token)

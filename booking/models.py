@@ -1,0 +1,199 @@
+"""Consultation requests, the private intake links sent to patients, and outgoing emails."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
+
+# Reference codes avoid characters that are easy to confuse when read aloud or
+# handwritten: 0/O, 1/I/L.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 8
+
+
+def new_reference():
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return f"{code[:4]}-{code[4:]}"
+
+
+class ConsultationRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=[ConsultationRequest.Status.NOT_A_FIT, ConsultationRequest.Status.CLOSED])
+
+
+class ConsultationRequest(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        CONTACTED = "contacted", "Contacted"
+        INTAKE_RECEIVED = "intake_received", "Intake received"
+        CONSULTATION_SCHEDULED = "consultation_scheduled", "Consultation scheduled"
+        NOT_A_FIT = "not_a_fit", "Not a fit"
+        CLOSED = "closed", "Closed"
+
+    class ContactMethod(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        TEXT = "text", "Text message"
+        EMAIL = "email", "Email"
+
+    class BestTime(models.TextChoices):
+        MORNING = "morning", "Weekday mornings"
+        AFTERNOON = "afternoon", "Weekday afternoons"
+        EVENING = "evening", "Weekday evenings"
+        WEEKEND = "weekend", "Weekends"
+
+    class Interest(models.TextChoices):
+        TMS = "tms", "TMS"
+        SPRAVATO = "spravato", "SPRAVATO (esketamine)"
+        NOT_SURE = "not_sure", "Not sure yet"
+
+    class Prescriber(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+
+    class HeardAbout(models.TextChoices):
+        SEARCH = "search", "Internet search"
+        DOCTOR = "doctor", "My doctor or therapist"
+        FRIEND = "friend", "Friend or family"
+        INSURANCE = "insurance", "My insurance"
+        SOCIAL = "social", "Social media"
+        OTHER = "other", "Other"
+
+    reference = models.CharField(max_length=9, unique=True, default=new_reference, editable=False)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254)
+    phone = PhoneNumberField()
+    date_of_birth = models.DateField()
+    preferred_contact = models.CharField(max_length=10, choices=ContactMethod.choices)
+    best_times = models.JSONField(default=list, blank=True)
+    interest = models.CharField(max_length=10, choices=Interest.choices)
+    has_prescriber = models.CharField("has a current prescriber", max_length=3, choices=Prescriber.choices)
+    insurance_carrier = models.CharField(max_length=120, blank=True)
+    heard_about = models.CharField(max_length=10, choices=HeardAbout.choices, blank=True)
+    message = models.TextField(max_length=1000, blank=True)
+    consent_to_contact = models.BooleanField(default=False)
+    privacy_acknowledged_at = models.DateTimeField()
+    source_article = models.SlugField(
+        max_length=200, blank=True, help_text="The education article the visitor came from, if any."
+    )
+
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.NEW, db_index=True)
+    urgent = models.BooleanField(default=False, db_index=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # One per rendered form, so a double click or a resubmitted page finds the first request.
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    first_contacted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConsultationRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.reference} {self.first_name} {self.last_name}"
+
+    def get_admin_url(self):
+        return reverse("admin:booking_consultationrequest_change", args=[self.pk])
+
+
+class IntakeLinkQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class IntakeLink(models.Model):
+    """A private link to the intake. Only a hash of its token is stored."""
+
+    request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="intake_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = IntakeLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Intake link for {self.request.reference}"
+
+    @property
+    def is_usable(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class EmailQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Emails a sweep should (re)enqueue: never handed to a worker, due for a retry,
+        or claimed by a worker that has not finished within the lease."""
+        now = now or timezone.now()
+        pending_after = now - timedelta(seconds=settings.EMAIL_SWEEP_AFTER_SECONDS)
+        lease_expired = now - timedelta(seconds=settings.EMAIL_SEND_LEASE_SECONDS)
+        return self.filter(
+            models.Q(status=Email.Status.PENDING, created_at__lte=pending_after)
+            | models.Q(status=Email.Status.RETRYING, next_attempt_at__lte=now)
+            | models.Q(status=Email.Status.SENDING, claimed_at__lte=lease_expired)
+        )
+
+
+class Email(models.Model):
+    """One email we owe someone. The status guards sending, so a retried or
+    redelivered task never sends the same email twice."""
+
+    class Kind(models.TextChoices):
+        REQUEST_RECEIVED = "request_received", "Patient: request received"
+        STAFF_NEW_REQUEST = "staff_new_request", "Staff: new request"
+        INTAKE_RECEIVED = "intake_received", "Patient: history received"
+        STAFF_INTAKE_RECEIVED = "staff_intake_received", "Staff: intake received"
+        STAFF_URGENT = "staff_urgent", "Staff: urgent"
+        INTAKE_LINK_REISSUED = "intake_link_reissued", "Patient: new intake link"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        RETRYING = "retrying", "Retrying"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    # Reissued links are the only kind sent more than once per request.
+    sequence = models.PositiveIntegerField(default=1)
+    recipients = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "kind", "sequence"], name="one_email_per_kind_and_sequence"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.request.reference} ({self.get_status_display()})"
+
+    @property
+    def message_id(self):
+        """Stable across retries, so a mail system can recognise a repeat."""
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+        return f"<request-{self.request_id}.{self.kind}.{self.sequence}.{self.pk}@{domain}>"

@@ -1,0 +1,19 @@
+"""Celery tasks: thin wrappers that take an id and call the email service."""
+
+from celery import shared_task
+
+from booking import emails
+
+
+@shared_task(bind=True, max_retries=None, ignore_result=True)
+def send_email(self, email_id):
+    # The service decides when to give up (EMAIL_MAX_ATTEMPTS) and records it.
+    outcome = emails.email_send(email_id=email_id, worker_key=self.request.id or "")
+    if outcome.retry_in is not None:
+        raise self.retry(countdown=outcome.retry_in)
+
+
+@shared_task(ignore_result=True)
+def sweep_emails():
+    """Enqueue anything unsent: requests made while Redis was down, stalled retries, dead workers."""
+    return emails.emails_enqueue_due()
