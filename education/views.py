@@ -1,5 +1,82 @@
+"""Public education pages. What each page shows is built (and cached) in ``pages``."""
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+
+from education import pages
+from education.models import Article
+
+MAX_SEARCH_RESULTS = 30
 
 
+def _max_age():
+    # Shorter than the server-side cache: a proxy cannot be told when an article changes.
+    return getattr(settings, "EDUCATION_MAX_AGE_SECONDS", 300)
+
+
+def _render_cacheable(request, template_name, page, extra_context=None):
+    """Render a public page with validators, answering 304 when the visitor's copy is current."""
+    last_modified = int(page.last_modified.timestamp()) if page.last_modified else None
+    response = get_conditional_response(request, etag=page.etag, last_modified=last_modified)
+    if response is None:
+        response = render(request, template_name, {**page.context, **(extra_context or {})})
+    response.headers["ETag"] = page.etag
+    if last_modified is not None:
+        response.headers["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=_max_age())
+    return response
+
+
+@require_safe
 def index(request):
-    return render(request, "education/index.html")
+    return _render_cacheable(request, "education/index.html", pages.index_page())
+
+
+@require_safe
+def topic_detail(request, slug):
+    page = pages.topic_page(slug)
+    if page is None:
+        raise Http404("No such topic.")
+    return _render_cacheable(request, "education/topic_detail.html", page)
+
+
+@require_safe
+def article_detail(request, slug):
+    page = pages.article_page(slug, user=request.user)
+    if page is None:
+        raise Http404("No such article.")
+    if request.user.is_staff:
+        # Staff see the live version, drafts included; it must never be kept by a proxy.
+        response = render(
+            request,
+            "education/article_detail.html",
+            {**page.context, "preview": not page.context["article"].is_published},
+        )
+        add_never_cache_headers(response)
+        return response
+    return _render_cacheable(request, "education/article_detail.html", page)
+
+
+@require_safe
+def search(request):
+    query = request.GET.get("q", "").strip()
+    results = []
+    if query:
+        results = list(Article.objects.published().select_related("topic").search(query)[:MAX_SEARCH_RESULTS])
+    return render(request, "education/search.html", {"query": query, "results": results})
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=60 * 60 * 24)
+    return response

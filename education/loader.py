@@ -1,0 +1,95 @@
+"""Load the articles shipped in ``education/content/`` into the database.
+
+Each article is a Markdown file that starts with TOML front matter between "+++"
+lines (title, slug, topic, summary, reviewer, references, related slugs); topics
+are in ``topics.toml``. Loading only adds what is missing: a topic or article whose
+slug exists is left exactly as staff last saved it.
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from education.models import Article, Reference, Topic
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+FRONT_MATTER_FENCE = "+++"
+
+
+@dataclass
+class LoadResult:
+    topics_created: list[str] = field(default_factory=list)
+    articles_created: list[str] = field(default_factory=list)
+    articles_kept: list[str] = field(default_factory=list)
+
+
+def parse_article(path: Path) -> tuple[dict, str]:
+    """Front matter (a dict) and Markdown body of one content file."""
+    text = path.read_text(encoding="utf-8")
+    opening, front_matter, body = text.split(FRONT_MATTER_FENCE + "\n", 2)
+    if opening.strip():
+        raise ValueError(f"{path.name}: the file must start with a '+++' line.")
+    return tomllib.loads(front_matter), body.strip() + "\n"
+
+
+def article_sources(content_dir: Path = CONTENT_DIR) -> list[tuple[dict, str]]:
+    return [parse_article(path) for path in sorted(content_dir.glob("*.md"))]
+
+
+@transaction.atomic
+def load_articles(content_dir: Path = CONTENT_DIR) -> LoadResult:
+    result = LoadResult()
+    topics = _load_topics(content_dir / "topics.toml", result)
+
+    created = {}
+    related_slugs = {}
+    for meta, body in article_sources(content_dir):
+        if Article.objects.filter(slug=meta["slug"]).exists():
+            result.articles_kept.append(meta["slug"])
+            continue
+        article = Article(
+            title=meta["title"],
+            slug=meta["slug"],
+            topic=topics[meta["topic"]],
+            summary=meta["summary"],
+            body=body,
+            status=Article.Status.PUBLISHED,
+            published_at=timezone.now(),
+            reviewer_name=meta["reviewer_name"],
+            reviewer_credentials=meta["reviewer_credentials"],
+            last_reviewed=meta["last_reviewed"],
+        )
+        article.full_clean()
+        article.save()
+        references = [
+            Reference(article=article, citation=ref["citation"], url=ref["url"], position=position)
+            for position, ref in enumerate(meta["references"], start=1)
+        ]
+        for reference in references:
+            reference.full_clean(exclude=["article"])
+        Reference.objects.bulk_create(references)
+        created[article.slug] = article
+        related_slugs[article.slug] = meta.get("related", [])
+        result.articles_created.append(article.slug)
+
+    # Links are set once every new article exists; existing articles keep the links staff chose.
+    for slug, article in created.items():
+        article.related.set(Article.objects.filter(slug__in=related_slugs[slug]))
+    return result
+
+
+def _load_topics(path: Path, result: LoadResult) -> dict[str, Topic]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    topics = {}
+    for position, entry in enumerate(data["topics"], start=1):
+        topic, was_created = Topic.objects.get_or_create(
+            slug=entry["slug"],
+            defaults={"name": entry["name"], "description": entry.get("description", ""), "position": position},
+        )
+        if was_created:
+            result.topics_created.append(topic.slug)
+        topics[topic.slug] = topic
+    return topics
