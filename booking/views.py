@@ -9,7 +9,8 @@ from django.views.decorators.http import require_http_methods
 
 from booking import links
 from booking.forms import ConsultationRequestForm
-from booking.models import ConsultationRequest, IntakeLink, new_reference
+from booking.intake_views import INTAKE_SESSION_KEY
+from booking.models import ConsultationRequest, new_reference
 from booking.services import consultation_request_create
 from clinic import ratelimit
 
@@ -63,9 +64,6 @@ def thanks(request):
     return render(request, "booking/thanks.html", context)
 
 
-INTAKE_SESSION_KEY = "intake_link_id"
-
-
 @never_cache
 def intake_start(request, token):
     """Exchange the private link for a session, so the token leaves the address bar at once."""
@@ -76,12 +74,3 @@ def intake_start(request, token):
     request.session.cycle_key()
     request.session[INTAKE_SESSION_KEY] = link.pk
     return redirect("booking:intake")
-
-
-@never_cache
-def intake(request):
-    link_id = request.session.get(INTAKE_SESSION_KEY)
-    link = IntakeLink.objects.select_related("request").filter(pk=link_id).first() if link_id else None
-    if link is None or not link.is_usable:
-        return render(request, "booking/intake/link_unusable.html", {"link": link}, status=403)
-    return render(request, "booking/intake/start.html", {"consultation": link.request})

@@ -176,6 +176,10 @@ CONSULTATION_RATE_WINDOW_SECONDS = env.int("CONSULTATION_RATE_WINDOW_SECONDS", d
 # HTTP_X_FORWARDED_FOR). Leave empty when the app faces clients directly.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 
+# --- Screening (booking/screening.py names and cites each threshold) -----------------------
+# Payers differ; a clinic sets its own figures here, for example {"min_phq9_tms": 10}.
+SCREENING_THRESHOLDS = env.json("SCREENING_THRESHOLDS", default={})
+
 # --- The clinic -------------------------------------------------------------------
 CLINIC_NAME = env.str("CLINIC_NAME", default="Riverbend TMS & Ketamine Clinic")
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="+1 555 010 0100")

@@ -1,7 +1,6 @@
-"""Consultation requests, the private intake links sent to patients, and outgoing emails."""
+"""Consultation requests and the private intake links sent to patients."""
 
 import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -132,68 +131,3 @@ class IntakeLink(models.Model):
     @property
     def is_usable(self):
         return self.revoked_at is None and self.expires_at > timezone.now()
-
-
-class EmailQuerySet(models.QuerySet):
-    def due(self, now=None):
-        """Emails a sweep should (re)enqueue: never handed to a worker, due for a retry,
-        or claimed by a worker that has not finished within the lease."""
-        now = now or timezone.now()
-        pending_after = now - timedelta(seconds=settings.EMAIL_SWEEP_AFTER_SECONDS)
-        lease_expired = now - timedelta(seconds=settings.EMAIL_SEND_LEASE_SECONDS)
-        return self.filter(
-            models.Q(status=Email.Status.PENDING, created_at__lte=pending_after)
-            | models.Q(status=Email.Status.RETRYING, next_attempt_at__lte=now)
-            | models.Q(status=Email.Status.SENDING, claimed_at__lte=lease_expired)
-        )
-
-
-class Email(models.Model):
-    """One email we owe someone. The status guards sending, so a retried or
-    redelivered task never sends the same email twice."""
-
-    class Kind(models.TextChoices):
-        REQUEST_RECEIVED = "request_received", "Patient: request received"
-        STAFF_NEW_REQUEST = "staff_new_request", "Staff: new request"
-        INTAKE_RECEIVED = "intake_received", "Patient: history received"
-        STAFF_INTAKE_RECEIVED = "staff_intake_received", "Staff: intake received"
-        STAFF_URGENT = "staff_urgent", "Staff: urgent"
-        INTAKE_LINK_REISSUED = "intake_link_reissued", "Patient: new intake link"
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        RETRYING = "retrying", "Retrying"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
-    request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="emails")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    # Reissued links are the only kind sent more than once per request.
-    sequence = models.PositiveIntegerField(default=1)
-    recipients = models.JSONField(default=list)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claimed_by = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    objects = EmailQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["request", "kind", "sequence"], name="one_email_per_kind_and_sequence"),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} for {self.request.reference} ({self.get_status_display()})"
-
-    @property
-    def message_id(self):
-        """Stable across retries, so a mail system can recognise a repeat."""
-        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
-        return f"<request-{self.request_id}.{self.kind}.{self.sequence}.{self.pk}@{domain}>"

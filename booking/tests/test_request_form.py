@@ -58,7 +58,9 @@ def test_the_intake_link_on_the_thanks_page_opens_the_intake(client):
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"] == "/consultation/intake/"
-    assert client.get("/consultation/intake/").status_code == 200
+    step = client.get("/consultation/intake/", follow=True)
+    assert step.status_code == 200
+    assert "Step 1 of 6: Your depression now" in step.content.decode()
 
 
 def test_the_token_itself_is_never_stored(client):
@@ -112,14 +114,14 @@ def test_a_second_post_of_the_same_form_shows_the_same_request(client):
 @pytest.mark.parametrize(
     "overrides",
     [
-        {"website": "http://spam.example"},
-        {"started": started_seconds_ago(0.5)},
-        {"started": "forged"},
+        lambda: {"website": "http://spam.example"},
+        lambda: {"started": started_seconds_ago(0.5)},
+        lambda: {"started": "forged"},
     ],
     ids=["honeypot", "too-fast", "forged-timestamp"],
 )
 def test_robots_are_answered_as_if_successful_and_nothing_is_saved(client, overrides):
-    response = client.post(URL, valid_form_data(**overrides))
+    response = client.post(URL, valid_form_data(**overrides()))
     assert response.status_code == 200
     assert "Thank you, we have your request" in response.content.decode()
     assert ConsultationRequest.objects.count() == 0

@@ -1,0 +1,212 @@
+"""The treatment-history intake: six steps, each saved when the patient moves on.
+
+The patient arrives through their private link (booking.views.intake_start), which
+puts the link's id in the session; every view here checks that link again, so an
+expired or revoked link stops working at once.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.forms import formset_factory
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from booking import intake as services
+from booking.intake_forms import (
+    BaseTrialFormSet,
+    DepressionNowForm,
+    OtherTreatmentsForm,
+    Phq9Form,
+    ReviewForm,
+    SafetyForm,
+    TrialForm,
+)
+from booking.models import Intake, IntakeLink
+
+INTAKE_SESSION_KEY = "intake_link_id"
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    title: str
+    template: str
+
+
+STEPS = [
+    Step(1, "Your depression now", "booking/intake/_step_depression.html"),
+    Step(2, "Antidepressants you have tried", "booking/intake/_step_medicines.html"),
+    Step(3, "Other treatments", "booking/intake/_step_treatments.html"),
+    Step(4, "How you have been feeling", "booking/intake/_step_phq9.html"),
+    Step(5, "Safety questions", "booking/intake/_step_safety.html"),
+    Step(6, "Review and send", "booking/intake/_step_review.html"),
+]
+LAST_STEP = len(STEPS)
+
+
+def _session_intake(request) -> Intake | None:
+    link_id = request.session.get(INTAKE_SESSION_KEY)
+    link = IntakeLink.objects.select_related("request").filter(pk=link_id).first() if link_id else None
+    if link is None or not link.is_usable:
+        return None
+    return services.intake_get_or_start(request=link.request)
+
+
+def _link_unusable(request):
+    return render(request, "booking/intake/link_unusable.html", {"link": True}, status=403)
+
+
+def _trial_formset(intake, data=None, extra=0):
+    initial = list(intake.trials.values(*TrialForm._meta.fields))
+    if data is None and not initial:
+        extra = max(extra, 1)  # an empty first row to fill in
+    formset_class = formset_factory(
+        TrialForm, formset=BaseTrialFormSet, extra=extra, can_delete=True, max_num=30, validate_max=True
+    )
+    return formset_class(data, initial=initial, prefix="trials")
+
+
+def _form_for(step, intake, data=None):
+    if step == 1:
+        return DepressionNowForm(data, instance=intake)
+    if step == 2:
+        return _trial_formset(intake, data)
+    if step == 3:
+        return OtherTreatmentsForm(data, instance=intake)
+    if step == 4:
+        return Phq9Form(data, answers=intake.phq9)
+    if step == 5:
+        return SafetyForm(data, answers=intake.safety)
+    return ReviewForm(data)
+
+
+def _save(step, intake, form):
+    if step in (1, 3):
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        services.intake_save(intake=intake, step=step, fields=fields)
+    elif step == 2:
+        services.intake_save_trials(intake=intake, step=step, rows=form.rows())
+    elif step == 4:
+        services.intake_save_phq9(intake=intake, step=step, answers=form.answers())
+    elif step == 5:
+        services.intake_save(intake=intake, step=step, fields={"safety": form.answers()})
+    else:
+        services.intake_submit(intake=intake)
+
+
+@never_cache
+def intake(request):
+    """Resume where the patient left off."""
+    current = _session_intake(request)
+    if current is None:
+        return _link_unusable(request)
+    if current.submitted_at:
+        return redirect("booking:intake_done")
+    return redirect("booking:intake_step", step=min(current.furthest_step, LAST_STEP))
+
+
+@never_cache
+def intake_step(request, step):
+    current = _session_intake(request)
+    if current is None:
+        return _link_unusable(request)
+    if current.submitted_at:
+        return redirect("booking:intake_done")
+    if not 1 <= step <= LAST_STEP or step > current.furthest_step:
+        return redirect("booking:intake_step", step=min(current.furthest_step, LAST_STEP))
+
+    if request.method != "POST":
+        return _render_step(request, current, step, _form_for(step, current))
+
+    action = request.POST.get("action", "next")
+    form = _form_for(step, current, request.POST)
+    if not form.is_valid():
+        if action == "back":
+            # Going back never loses the way: nothing invalid is saved, nothing else is lost.
+            return redirect("booking:intake_step", step=max(step - 1, 1))
+        return _render_step(request, current, step, form)
+
+    _save(step, current, form)
+    if step == LAST_STEP:
+        return redirect("booking:intake_done")
+    if action == "add":
+        return _render_step(request, current, step, _trial_formset(current, extra=1))
+    if action == "later":
+        return render(request, "booking/intake/saved.html", {"intake_link_days": settings.INTAKE_LINK_DAYS})
+    if action == "back":
+        return redirect("booking:intake_step", step=max(step - 1, 1))
+    if step == 4 and form.answers()[-1]:
+        return redirect("booking:intake_support")
+    return redirect("booking:intake_step", step=step + 1)
+
+
+def _render_step(request, current, step, form):
+    context = {
+        "intake": current,
+        "step": STEPS[step - 1],
+        "steps": STEPS,
+        "form": form,
+        "last_step": LAST_STEP,
+    }
+    if step == 2:
+        context["medication_names"] = services.medication_choices()
+    if step == LAST_STEP:
+        context["review"] = _review(current)
+    return render(request, "booking/intake/step.html", context)
+
+
+def _review(current):
+    """The answers as the patient gave them, section by section, to check before sending."""
+
+    def shown(form, name):
+        field = form[name]
+        value = field.value()
+        choices = dict(getattr(field.field, "choices", []))
+        text = choices.get(value, value) if choices else value
+        return (field.label, text if text not in (None, "") else "Not answered")
+
+    depression = DepressionNowForm(instance=current)
+    treatments = OtherTreatmentsForm(instance=current)
+    phq9 = Phq9Form(answers=current.phq9)
+    safety = SafetyForm(answers=current.safety)
+    return [
+        (STEPS[0], [shown(depression, name) for name in depression.fields]),
+        (STEPS[1], [(trial.name_given, _trial_text(trial)) for trial in current.trials.all()]),
+        (STEPS[2], [shown(treatments, name) for name in treatments.fields]),
+        (STEPS[3], [shown(phq9, name) for name in phq9.fields]),
+        (STEPS[4], [shown(safety, name) for name in safety.fields]),
+    ]
+
+
+def _trial_text(trial):
+    parts = [
+        f"{trial.max_daily_dose_mg.normalize():f} mg a day"
+        if trial.max_daily_dose_mg is not None
+        else "dose not given",
+        f"{trial.weeks_at_dose} weeks" if trial.weeks_at_dose is not None else "weeks not given",
+    ]
+    if trial.response:
+        parts.append(f"helped: {trial.get_response_display().lower()}")
+    if trial.stop_reason:
+        parts.append(f"stopped: {trial.get_stop_reason_display().lower()}")
+    return ", ".join(parts)
+
+
+@never_cache
+def intake_support(request):
+    """Shown straight after a PHQ-9 item 9 answer above 0: help now, before anything else."""
+    current = _session_intake(request)
+    if current is None:
+        return _link_unusable(request)
+    return render(request, "booking/intake/support.html", {"intake": current})
+
+
+@never_cache
+def intake_done(request):
+    current = _session_intake(request)
+    if current is None:
+        return _link_unusable(request)
+    if not current.submitted_at:
+        return redirect("booking:intake")
+    return render(request, "booking/intake/done.html", {"intake": current})

@@ -1,0 +1,19 @@
+from booking.models.emails import Email
+from booking.models.intake import Intake, Medication, MedicationTrial
+from booking.models.requests import (
+    REFERENCE_ALPHABET,
+    ConsultationRequest,
+    IntakeLink,
+    new_reference,
+)
+
+__all__ = [
+    "REFERENCE_ALPHABET",
+    "ConsultationRequest",
+    "Email",
+    "Intake",
+    "IntakeLink",
+    "Medication",
+    "MedicationTrial",
+    "new_reference",
+]
