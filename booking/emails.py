@@ -11,6 +11,7 @@ No email carries health information: only names, reference codes and links.
 import logging
 import random
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -38,13 +39,48 @@ class SendOutcome:
     retry_in: float | None = None
 
 
-def email_queue(*, request: ConsultationRequest, kind: str, sequence: int = 1) -> Email | None:
-    """Record an email and enqueue it once the surrounding transaction commits."""
+@dataclass(frozen=True)
+class KindExtras:
+    """What another app adds to the emails of a kind it owns: more template context,
+    and attachments as (filename, content, mimetype) tuples. Both get the Email."""
+
+    context: Callable[[Email], dict] | None = None
+    attachments: Callable[[Email], list[tuple[str, str, str]]] | None = None
+
+
+EXTRAS: dict[str, KindExtras] = {}
+
+
+def register_kind_extras(kind: str, extras: KindExtras) -> None:
+    EXTRAS[kind] = extras
+
+
+def email_queue(
+    *,
+    request: ConsultationRequest,
+    kind: str,
+    sequence: int = 1,
+    context: dict | None = None,
+    dedupe_key: str | None = None,
+) -> Email | None:
+    """Record an email and enqueue it once the surrounding transaction commits.
+
+    With a ``dedupe_key`` already used, nothing new is queued and the first email is returned.
+    """
     recipients = list(settings.STAFF_NOTIFICATION_EMAILS) if kind in STAFF_KINDS else [request.email]
     if not recipients:
         logger.warning("No STAFF_NOTIFICATION_EMAILS configured: %s email for request %s skipped.", kind, request.pk)
         return None
-    email = Email.objects.create(request=request, kind=kind, sequence=sequence, recipients=recipients)
+    if dedupe_key and (existing := Email.objects.filter(dedupe_key=dedupe_key).first()):
+        return existing
+    email = Email.objects.create(
+        request=request,
+        kind=kind,
+        sequence=sequence,
+        recipients=recipients,
+        context=context or {},
+        dedupe_key=dedupe_key,
+    )
     transaction.on_commit(lambda: email_enqueue(email.pk))
     return email
 
@@ -154,6 +190,9 @@ def _build_message(email, token):
         "clinic": clinic_details(),
         "site_url": settings.SITE_URL,
     }
+    extras = EXTRAS.get(email.kind, KindExtras())
+    if extras.context:
+        context.update(extras.context(email))
     base = f"booking/emails/{email.kind}"
     subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
     message = EmailMultiAlternatives(
@@ -164,4 +203,6 @@ def _build_message(email, token):
         headers={"Message-ID": email.message_id},
     )
     message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
+    for filename, content, mimetype in extras.attachments(email) if extras.attachments else []:
+        message.attach(filename, content, mimetype)
     return message

@@ -73,10 +73,8 @@ def consultation_request_mark_urgent(*, request: ConsultationRequest) -> None:
     """Flag the request and send one urgent notice to staff, however often this is called."""
     ConsultationRequest.objects.filter(pk=request.pk).update(urgent=True)
     request.urgent = True
-    already_sent = Email.objects.filter(request=request, kind=Email.Kind.STAFF_URGENT).exists()
-    if not already_sent:
-        email_queue(request=request, kind=Email.Kind.STAFF_URGENT)
-        logger.warning("Request %s marked urgent; staff alerted.", request.pk)
+    email_queue(request=request, kind=Email.Kind.STAFF_URGENT, dedupe_key=f"urgent:{request.pk}")
+    logger.warning("Request %s marked urgent; staff alerted.", request.pk)
 
 
 def intake_submit(*, intake: Intake) -> Intake:

@@ -34,6 +34,10 @@ class Email(models.Model):
         STAFF_INTAKE_RECEIVED = "staff_intake_received", "Staff: intake received"
         STAFF_URGENT = "staff_urgent", "Staff: urgent"
         INTAKE_LINK_REISSUED = "intake_link_reissued", "Patient: new intake link"
+        APPOINTMENT_CONFIRMED = "appointment_confirmed", "Patient: appointment confirmed"
+        APPOINTMENT_RESCHEDULED = "appointment_rescheduled", "Patient: appointment moved"
+        APPOINTMENT_CANCELLED = "appointment_cancelled", "Patient: appointment cancelled"
+        APPOINTMENT_REMINDER = "appointment_reminder", "Patient: appointment reminder"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -47,6 +51,11 @@ class Email(models.Model):
     # Reissued links are the only kind sent more than once per request.
     sequence = models.PositiveIntegerField(default=1)
     recipients = models.JSONField(default=list)
+    # What the builder of this kind needs beyond the request (ids and times, never health details).
+    context = models.JSONField(default=dict, blank=True)
+    # Names one email for all time (for example one reminder for one appointment time),
+    # so that asking for it twice queues it once.
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
