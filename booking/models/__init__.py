@@ -1,5 +1,6 @@
 from booking.models.emails import Email
 from booking.models.intake import Intake, Medication, MedicationTrial
+from booking.models.pipeline import RequestEvent
 from booking.models.requests import (
     REFERENCE_ALPHABET,
     ConsultationRequest,
@@ -15,5 +16,6 @@ __all__ = [
     "IntakeLink",
     "Medication",
     "MedicationTrial",
+    "RequestEvent",
     "new_reference",
 ]

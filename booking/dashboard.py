@@ -1,0 +1,39 @@
+"""The admin index dashboard: what needs attention today."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+
+from booking.models import ConsultationRequest
+
+Status = ConsultationRequest.Status
+
+
+def business_days_before(moment: datetime, days: int) -> datetime:
+    """The same clock time ``days`` working days (Monday to Friday) earlier."""
+    current = moment
+    while days > 0:
+        current -= timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def dashboard(user) -> dict:
+    if not user.has_perm("booking.view_consultationrequest"):
+        return {}
+    open_requests = ConsultationRequest.objects.open()
+    counts = dict(open_requests.values_list("status").annotate(n=Count("pk")).order_by())
+    overdue_since = business_days_before(timezone.localtime(), 1)
+    return {
+        "by_status": [
+            (value, label, counts.get(value, 0))
+            for value, label in Status.choices
+            if value not in (Status.NOT_A_FIT, Status.CLOSED)
+        ],
+        "urgent_not_contacted": open_requests.filter(urgent=True, first_contacted_at__isnull=True).count(),
+        "waiting_over_a_business_day": open_requests.filter(
+            status=Status.NEW, first_contacted_at__isnull=True, created_at__lt=overdue_since
+        ).count(),
+    }
