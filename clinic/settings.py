@@ -183,6 +183,11 @@ CONSULTATION_RATE_WINDOW_SECONDS = env.int("CONSULTATION_RATE_WINDOW_SECONDS", d
 # HTTP_X_FORWARDED_FOR). Leave empty when the app faces clients directly.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 
+# --- Education pages ----------------------------------------------------------------------
+# How long the server keeps a rendered article, and how long browsers and proxies may.
+EDUCATION_CACHE_SECONDS = env.int("EDUCATION_CACHE_SECONDS", default=600)
+EDUCATION_MAX_AGE_SECONDS = env.int("EDUCATION_MAX_AGE_SECONDS", default=300)
+
 # --- Screening (booking/screening.py names and cites each threshold) -----------------------
 # Payers differ; a clinic sets its own figures here, for example {"min_phq9_tms": 10}.
 SCREENING_THRESHOLDS = env.json("SCREENING_THRESHOLDS", default={})
