@@ -77,3 +77,12 @@ serve: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# On-demand benchmarks, never part of `make test`: each needs the local PostgreSQL and Redis,
+# uses its own database and Redis number, and rewrites its section of bench/RESULTS.md.
+.PHONY: bench
+bench: $(VENV)/.installed-dev
+	$(PY) -m bench.article_page
+	$(PY) -m bench.consultation_posts
+	$(PY) -m bench.submit_to_email
+	$(PY) -m bench.admin_list

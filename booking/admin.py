@@ -12,7 +12,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -29,11 +28,11 @@ from booking import intake as intake_services
 from booking import pipeline
 from booking.intake_review import review_sections
 from booking.models import ConsultationRequest, Email, Intake, Medication
+from booking.models.requests import pipeline_priority
 from clinic.audit import audit_record
 from clinic.models import AuditEvent
 
 Status = ConsultationRequest.Status
-OPEN = [s for s in Status.values if s not in (Status.NOT_A_FIT, Status.CLOSED)]
 
 
 # --- List filters -----------------------------------------------------------------------------
@@ -189,25 +188,10 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin.css"]}
 
-    def get_queryset(self, request):
-        # Open urgent requests first, then those still waiting for a first call, oldest first.
-        # (ModelAdmin.get_queryset would order before the annotation exists.)
-        return (
-            self.model._default_manager.get_queryset()
-            .annotate(
-                priority=Case(
-                    When(urgent=True, status__in=OPEN, then=Value(0)),
-                    When(first_contacted_at__isnull=True, status__in=OPEN, then=Value(1)),
-                    When(status__in=OPEN, then=Value(2)),
-                    default=Value(3),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by(*self.get_ordering(request))
-        )
-
     def get_ordering(self, request):
-        return ["priority", "created_at"]
+        # Open urgent requests first, then those still waiting for a first call, oldest first;
+        # served by the request_pipeline_order index.
+        return [pipeline_priority().asc(), "created_at", "pk"]
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser

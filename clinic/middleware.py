@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 
 LAST_SEEN_KEY = "staff_last_seen"
+# Saving the session on every page would add a write to each request; a minute is precise enough.
+TOUCH_EVERY_SECONDS = 60
 
 
 class StaffIdleTimeoutMiddleware:
@@ -19,6 +21,6 @@ class StaffIdleTimeoutMiddleware:
             last_seen = request.session.get(LAST_SEEN_KEY)
             if last_seen is not None and now - last_seen > settings.STAFF_IDLE_MINUTES * 60:
                 logout(request)
-            else:
+            elif last_seen is None or now - last_seen > TOUCH_EVERY_SECONDS:
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)

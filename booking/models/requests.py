@@ -19,9 +19,28 @@ def new_reference():
     return f"{code[:4]}-{code[4:]}"
 
 
+OPEN_STATUSES = ["new", "contacted", "intake_received", "consultation_scheduled"]
+
+
+def pipeline_priority():
+    """Staff work in this order: open urgent requests, then open ones still waiting for a first
+    call, then the other open ones, then closed. Shared by the admin's ordering and the index
+    that serves it, which must be the same expression for PostgreSQL to use the index."""
+    return models.Case(
+        models.When(urgent=True, status__in=OPEN_STATUSES, then=models.Value(0)),
+        models.When(first_contacted_at__isnull=True, status__in=OPEN_STATUSES, then=models.Value(1)),
+        models.When(status__in=OPEN_STATUSES, then=models.Value(2)),
+        default=models.Value(3),
+        output_field=models.IntegerField(),
+    )
+
+
 class ConsultationRequestQuerySet(models.QuerySet):
     def open(self):
-        return self.exclude(status__in=[ConsultationRequest.Status.NOT_A_FIT, ConsultationRequest.Status.CLOSED])
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def in_pipeline_order(self):
+        return self.order_by(pipeline_priority().asc(), "created_at", "pk")
 
 
 class ConsultationRequest(models.Model):
@@ -81,6 +100,7 @@ class ConsultationRequest(models.Model):
     )
 
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.NEW, db_index=True)
+    # (OPEN_STATUSES above lists the values of the first four.)
     urgent = models.BooleanField(default=False, db_index=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -96,7 +116,10 @@ class ConsultationRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(pipeline_priority(), "created_at", "id", name="request_pipeline_order"),
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.first_name} {self.last_name}"

@@ -10,7 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from booking import links
-from booking.models import Email, Intake, RequestEvent
+from booking.models import ConsultationRequest, Email, Intake, RequestEvent
 from booking.tests.factories import ConsultationRequestFactory
 from clinic.models import AuditEvent
 
@@ -284,3 +284,9 @@ def test_repeated_failures_lock_the_account_and_are_audited(client, coordinator,
     assert client.get(LIST).status_code == 302
     failures = AuditEvent.objects.filter(action="login_failed", username="casey")
     assert failures.count() >= settings.AXES_FAILURE_LIMIT
+
+
+def test_the_open_statuses_behind_the_pipeline_order_match_the_model():
+    from booking.models.requests import OPEN_STATUSES
+
+    assert set(OPEN_STATUSES) == set(ConsultationRequest.Status.values) - {"not_a_fit", "closed"}

@@ -1,0 +1,1 @@
+"""On-demand benchmarks (see bench/README.md). Never part of ``make test``."""
