@@ -5,15 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('booking', '0005_intake_coordinators_group'),
+        ("booking", "0005_intake_coordinators_group"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='consultationrequest',
-            index=models.Index(models.Case(models.When(status__in=['new', 'contacted', 'intake_received', 'consultation_scheduled'], then=models.Value(0), urgent=True), models.When(first_contacted_at__isnull=True, status__in=['new', 'contacted', 'intake_received', 'consultation_scheduled'], then=models.Value(1)), models.When(status__in=['new', 'contacted', 'intake_received', 'consultation_scheduled'], then=models.Value(2)), default=models.Value(3), output_field=models.IntegerField()), models.F('created_at'), models.F('id'), name='request_pipeline_order'),
+            model_name="consultationrequest",
+            index=models.Index(
+                models.Case(
+                    models.When(
+                        status__in=["new", "contacted", "intake_received", "consultation_scheduled"],
+                        then=models.Value(0),
+                        urgent=True,
+                    ),
+                    models.When(
+                        first_contacted_at__isnull=True,
+                        status__in=["new", "contacted", "intake_received", "consultation_scheduled"],
+                        then=models.Value(1),
+                    ),
+                    models.When(
+                        status__in=["new", "contacted", "intake_received", "consultation_scheduled"],
+                        then=models.Value(2),
+                    ),
+                    default=models.Value(3),
+                    output_field=models.IntegerField(),
+                ),
+                models.F("created_at"),
+                models.F("id"),
+                name="request_pipeline_order",
+            ),
         ),
     ]
