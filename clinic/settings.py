@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "clinic",
     "education",
     "booking",
+    "scheduling",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BEAT_SCHEDULE = {
     "sweep-unsent-emails": {"task": "booking.tasks.sweep_emails", "schedule": env.float("EMAIL_SWEEP_INTERVAL", 60.0)},
+    "queue-appointment-reminders": {"task": "scheduling.tasks.queue_reminders", "schedule": 60.0},
 }
 
 # --- Email ----------------------------------------------------------------------
@@ -192,8 +194,24 @@ EDUCATION_MAX_AGE_SECONDS = env.int("EDUCATION_MAX_AGE_SECONDS", default=300)
 # Payers differ; a clinic sets its own figures here, for example {"min_phq9_tms": 10}.
 SCREENING_THRESHOLDS = env.json("SCREENING_THRESHOLDS", default={})
 
+# --- Scheduling ----------------------------------------------------------------------
+# Patients may book no sooner than this, and no further ahead than the horizon.
+SCHEDULING_MIN_NOTICE_HOURS = env.float("SCHEDULING_MIN_NOTICE_HOURS", default=24)
+SCHEDULING_HORIZON_DAYS = env.int("SCHEDULING_HORIZON_DAYS", default=30)
+# Online changes and cancellations close this long before the appointment (then: call us).
+SCHEDULING_CHANGE_WINDOW_HOURS = env.float("SCHEDULING_CHANGE_WINDOW_HOURS", default=24)
+# Reminders go out this many hours before the appointment.
+SCHEDULING_REMINDER_HOURS = env.list("SCHEDULING_REMINDER_HOURS", cast=int, default=[24, 2])
+# Open times start every this many minutes within a staff member's hours.
+SCHEDULING_SLOT_STEP_MINUTES = env.int("SCHEDULING_SLOT_STEP_MINUTES", default=30)
+# The title of calendar invites; empty means CLINIC_NAME. Set a neutral name when the
+# clinic's own name mentions a treatment, since calendars are often shared.
+SCHEDULING_CALENDAR_NAME = env.str("SCHEDULING_CALENDAR_NAME", default="")
+
 # --- The clinic -------------------------------------------------------------------
-CLINIC_NAME = env.str("CLINIC_NAME", default="Riverbend TMS & Ketamine Clinic")
+# The name appears in emails and calendar invites: a name that mentions a treatment tells
+# anyone who sees the inbox or calendar. Use the neutral form of the clinic's name if it has one.
+CLINIC_NAME = env.str("CLINIC_NAME", default="Riverbend Clinic")
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="+1 555 010 0100")
 CLINIC_EMAIL = env.str("CLINIC_EMAIL", default="hello@clinic.example")
 CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="100 Main Street, Suite 200, Springfield")

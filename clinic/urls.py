@@ -12,6 +12,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("learn/", include("education.urls")),
     path("consultation/", include("booking.urls")),
+    path("appointments/", include("scheduling.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path("robots.txt", education_views.robots_txt, name="robots_txt"),

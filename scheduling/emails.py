@@ -1,0 +1,77 @@
+"""What the appointment emails add to booking's email pipeline: the time, private links, the invite.
+
+Emails name the time, the kind of call and the clinic; never a treatment or a condition.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from booking.emails import KindExtras, register_kind_extras
+from booking.models import Email
+from scheduling import invites, links
+from scheduling.models import Appointment, ConsultationType
+
+
+def register():
+    for kind in (Email.Kind.APPOINTMENT_CONFIRMED, Email.Kind.APPOINTMENT_RESCHEDULED, Email.Kind.APPOINTMENT_REMINDER):
+        register_kind_extras(kind, KindExtras(context=_context, attachments=_invite))
+    register_kind_extras(
+        Email.Kind.APPOINTMENT_CANCELLED, KindExtras(context=_context_without_link, attachments=_invite)
+    )
+
+
+def when_text(moment: datetime, tz) -> str:
+    """For example "Monday, November 2, 2026 at 9:00 a.m. EST"."""
+    local = timezone.localtime(moment, tz)
+    return f"{local:%A, %B} {local.day}, {local.year} at {clock_text(local)} {local:%Z}"
+
+
+def clock_text(local: datetime) -> str:
+    hour = local.hour % 12 or 12
+    return f"{hour}:{local:%M} {'a.m.' if local.hour < 12 else 'p.m.'}"
+
+
+def _appointment(email):
+    return Appointment.objects.select_related("consultation_type", "location", "request").get(
+        pk=email.context["appointment_id"]
+    )
+
+
+def _context_without_link(email):
+    appointment = _appointment(email)
+    tz = appointment.location.tz
+    old_start = email.context.get("old_start")
+    mode = appointment.consultation_type.mode
+    return {
+        "appointment": appointment,
+        "when": when_text(appointment.start, tz),
+        "old_when": when_text(datetime.fromisoformat(old_start), tz) if old_start else None,
+        "duration_minutes": appointment.consultation_type.duration_minutes,
+        "mode": mode,
+        "mode_label": appointment.consultation_type.get_mode_display().lower(),
+        "is_phone": mode == ConsultationType.Mode.PHONE,
+        "is_video": mode == ConsultationType.Mode.VIDEO,
+        "is_in_person": mode == ConsultationType.Mode.IN_PERSON,
+        "location": appointment.location,
+        "hours": email.context.get("hours"),
+        "change_window_hours": _hours(settings.SCHEDULING_CHANGE_WINDOW_HOURS),
+    }
+
+
+def _context(email):
+    context = _context_without_link(email)
+    token = links.appointment_link_issue(appointment=context["appointment"], email=email)
+    context["manage_url"] = links.manage_url(token)
+    return context
+
+
+def _invite(email):
+    appointment = _appointment(email)
+    method = "CANCEL" if appointment.status == Appointment.Status.CANCELLED else "REQUEST"
+    return [("invite.ics", invites.appointment_ics(appointment), f"text/calendar; method={method}")]
+
+
+def _hours(value):
+    return int(value) if float(value).is_integer() else value

@@ -1,0 +1,269 @@
+"""Consultation types, where and when staff see patients, and the appointments booked.
+
+Times of day (availability) are local to a location; moments (appointments) are stored
+in UTC. See slots.py for how one becomes the other.
+"""
+
+import uuid
+import zoneinfo
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from booking.models import ConsultationRequest
+
+
+def validate_time_zone(value):
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"{value!r} is not a time zone name such as America/New_York.") from exc
+
+
+class ConsultationType(models.Model):
+    class Mode(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        VIDEO = "video", "Video call"
+        IN_PERSON = "in_person", "In person"
+
+    name = models.CharField(
+        max_length=100,
+        help_text="Shown to patients and in emails: keep it free of treatments and conditions, "
+        "for example 'Free phone consultation'.",
+    )
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.PHONE)
+    duration_minutes = models.PositiveSmallIntegerField(default=20)
+    buffer_minutes = models.PositiveSmallIntegerField(
+        default=10, help_text="Kept free after each consultation (notes, the next call)."
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="Who runs this consultation. Empty means everyone with availability at the location.",
+    )
+    is_active = models.BooleanField(default=True, help_text="Offered to patients.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.duration_minutes} min, {self.get_mode_display().lower()})"
+
+    @property
+    def duration(self):
+        return timedelta(minutes=self.duration_minutes)
+
+    @property
+    def buffer(self):
+        return timedelta(minutes=self.buffer_minutes)
+
+
+class Location(models.Model):
+    name = models.CharField(max_length=100)
+    address = models.CharField(max_length=300, blank=True)
+    time_zone = models.CharField(max_length=64, default="America/New_York", validators=[validate_time_zone])
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def tz(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Availability(models.Model):
+    """A weekly rule: this staff member sees patients at this location on this weekday, between these
+    local times."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="availability")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start_time = models.TimeField(help_text="Local time at the location.")
+    end_time = models.TimeField(help_text="Local time at the location.")
+
+    class Meta:
+        verbose_name_plural = "availability"
+        ordering = ["location", "staff", "weekday", "start_time"]
+        indexes = [models.Index(fields=["location", "weekday"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="availability_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        hours = f"{self.start_time:%H:%M}-{self.end_time:%H:%M}"
+        return f"{self.staff} at {self.location}: {self.get_weekday_display()} {hours}"
+
+
+class AvailabilityException(models.Model):
+    """Days off: holidays for the whole clinic (no staff) or time off for one person."""
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty means the whole clinic is closed.",
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, blank=True, help_text="Empty means every location."
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(help_text="Included.")
+    reason = models.CharField(max_length=200, blank=True, help_text="For staff only.")
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="exception_ends_after_start")
+        ]
+
+    def __str__(self):
+        who = self.staff or "Whole clinic"
+        return f"{who} off {self.start_date:%Y-%m-%d} to {self.end_date:%Y-%m-%d}"
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def booked(self):
+        return self.filter(status=Appointment.Status.BOOKED)
+
+    def overlapping(self, *, staff_id, start, until):
+        """Booked appointments whose time, buffer included, meets [start, until)."""
+        return self.booked().filter(staff_id=staff_id, start__lt=until, blocked_until__gt=start)
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        CANCELLED = "cancelled", "Cancelled"
+        COMPLETED = "completed", "Completed"
+        NO_SHOW = "no_show", "No-show"
+
+    request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="appointments")
+    consultation_type = models.ForeignKey(ConsultationType, on_delete=models.PROTECT, related_name="appointments")
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="appointments")
+    start = models.DateTimeField(db_index=True)
+    end = models.DateTimeField()
+    # The end plus the type's buffer: the span no other booking of this staff member may touch
+    # (the database enforces it on PostgreSQL, see migrations/0002).
+    blocked_until = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED, db_index=True)
+    # The calendar invite's identity: the UID never changes, SEQUENCE grows with each change.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    # When the current time was chosen, so that reminders already due then are not sent late.
+    scheduled_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [models.Index(fields=["staff", "status", "start"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="appointment_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(blocked_until__gte=models.F("end")), name="appointment_blocks_through_its_end"
+            ),
+            # One booked consultation per request: a double click books once.
+            models.UniqueConstraint(fields=["request"], condition=Q(status="booked"), name="one_booked_per_request"),
+        ]
+
+    def __str__(self):
+        return f"{self.request.reference} {timezone.localtime(self.start, self.location.tz):%Y-%m-%d %H:%M %Z}"
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.start, self.location.tz)
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.end, self.location.tz)
+
+    def patient_can_change(self, now=None) -> bool:
+        """Patients change or cancel online until the notice window; after that they call."""
+        now = now or timezone.now()
+        window = timedelta(hours=settings.SCHEDULING_CHANGE_WINDOW_HOURS)
+        return self.status == self.Status.BOOKED and self.start - now >= window
+
+
+class AppointmentChange(models.Model):
+    """The history of an appointment: who booked, moved, cancelled or closed it, and when."""
+
+    class Action(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        RESCHEDULED = "rescheduled", "Rescheduled"
+        CANCELLED = "cancelled", "Cancelled"
+        COMPLETED = "completed", "Marked completed"
+        NO_SHOW = "no_show", "Marked no-show"
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(max_length=12, choices=Action.choices)
+    # Empty when the patient made the change through their own link.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    old_start = models.DateTimeField(null=True, blank=True)
+    new_start = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.changed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def by_label(self):
+        return str(self.changed_by) if self.changed_by_id else "Patient"
+
+
+class AppointmentLinkQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class AppointmentLink(models.Model):
+    """A private link to change or cancel an appointment, sent in an email.
+
+    Like the intake links (booking/links.py), only a hash of the token is kept. Each email carries
+    its own link, so a confirmation and a later reminder both work.
+    """
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="links")
+    email = models.ForeignKey("booking.Email", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AppointmentLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Link for appointment {self.appointment_id}"

@@ -1,0 +1,249 @@
+"""Open times for a consultation type at a location.
+
+``open_slots`` loads everything for a range of days in three queries (weekly rules,
+exceptions, bookings), whatever the number of staff or bookings, and hands plain data to
+``compute_slots``, which needs no database.
+
+Daylight saving: each day's hours are built as local wall-clock times in the location's
+zone and converted to UTC before any arithmetic, so a 9:00 start is 9:00 on both sides of
+a change and an hour that does not exist, or happens twice, is never double-counted.
+"""
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Exists, Q
+from django.utils import timezone
+
+from scheduling.models import Appointment, Availability, AvailabilityException, ConsultationType, Location
+
+
+@dataclass(frozen=True)
+class Rule:
+    staff_id: int
+    weekday: int
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class DaysOff:
+    staff_id: int | None  # None: everyone
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
+class Busy:
+    staff_id: int
+    start: datetime
+    until: datetime  # end plus buffer
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime  # UTC
+    end: datetime
+    staff_ids: tuple[int, ...] = field(compare=False)  # who is free, least busy first
+
+
+def compute_slots(
+    *,
+    rules: Iterable[Rule],
+    days_off: Iterable[DaysOff],
+    busy: Iterable[Busy],
+    tz: ZoneInfo,
+    first_day: date,
+    last_day: date,
+    duration: timedelta,
+    buffer: timedelta,
+    step: timedelta,
+    earliest: datetime,
+    latest: datetime,
+    first_only: bool = False,
+    full_day: date | None = None,
+) -> dict[date, list[Slot]]:
+    """Open slots per local day, in order. A slot is open when someone has the hours, is not off,
+    and the slot with its buffer touches none of their bookings (buffers included).
+
+    With ``first_only``, a day's list holds only its earliest open slot (enough to list the days
+    that have any), except ``full_day``, or without one the first open day, which is complete.
+    """
+    rules_by_weekday = defaultdict(list)
+    for rule in rules:
+        rules_by_weekday[rule.weekday].append(rule)
+    days_off = list(days_off)
+    busy_by_staff = defaultdict(list)
+    for item in busy:
+        busy_by_staff[item.staff_id].append((item.start, item.until))
+    starts_by_staff = {}
+    for staff_id, items in busy_by_staff.items():
+        items.sort()
+        starts_by_staff[staff_id] = [start for start, _ in items]
+    load = defaultdict(int)  # bookings per staff per day, to spread work
+    for staff_id, items in busy_by_staff.items():
+        for start, _ in items:
+            load[(staff_id, timezone.localtime(start, tz).date())] += 1
+
+    def is_free(staff_id, start, until):
+        items = busy_by_staff.get(staff_id)
+        if not items:
+            return True
+        # Bookings are sorted by start and never overlap each other (one staff member),
+        # so only the last one starting before `until` can reach into [start, until).
+        index = bisect.bisect_left(starts_by_staff[staff_id], until) - 1
+        return index < 0 or items[index][1] <= start
+
+    result = {}
+    day = first_day
+    while day <= last_day:
+        off = {d.staff_id for d in days_off if d.first <= day <= d.last}
+        if None not in off:
+            complete = not first_only or day == full_day or (full_day is None and not result)
+            free_at = defaultdict(list)
+            for rule in rules_by_weekday.get(day.weekday(), ()):
+                if rule.staff_id in off:
+                    continue
+                window_start = datetime.combine(day, rule.start, tzinfo=tz).astimezone(UTC)
+                window_end = datetime.combine(day, rule.end, tzinfo=tz).astimezone(UTC)
+                start = window_start
+                while start + duration <= window_end:
+                    if earliest <= start <= latest and is_free(rule.staff_id, start, start + duration + buffer):
+                        free_at[start].append(rule.staff_id)
+                        if not complete:
+                            break
+                    start += step
+            if free_at:
+                result[day] = [
+                    Slot(
+                        start=start,
+                        end=start + duration,
+                        staff_ids=tuple(sorted(set(staff), key=lambda s: (load[(s, day)], s))),
+                    )
+                    for start, staff in sorted(free_at.items())
+                ]
+                if not complete:
+                    del result[day][1:]
+        day += timedelta(days=1)
+    return result
+
+
+def booking_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """The earliest and latest start a patient may book now."""
+    now = now or timezone.now()
+    return (
+        now + timedelta(hours=settings.SCHEDULING_MIN_NOTICE_HOURS),
+        now + timedelta(days=settings.SCHEDULING_HORIZON_DAYS),
+    )
+
+
+def open_slots(
+    *,
+    consultation_type: ConsultationType,
+    location: Location,
+    first_day: date | None = None,
+    last_day: date | None = None,
+    now: datetime | None = None,
+    exclude_appointment_id: int | None = None,
+    first_only: bool = False,
+    full_day: date | None = None,
+) -> dict[date, list[Slot]]:
+    """Open slots per local day between two dates (default: the whole booking horizon).
+    ``first_only`` and ``full_day`` as for ``compute_slots``."""
+    tz = location.tz
+    earliest, latest = booking_bounds(now)
+    first_day = max(first_day or date.min, timezone.localtime(earliest, tz).date())
+    last_day = min(last_day or date.max, timezone.localtime(latest, tz).date())
+    if first_day > last_day:
+        return {}
+
+    # Only the staff named on the type, or everyone when it names nobody: one query, the choice
+    # made inside it.
+    type_staff = ConsultationType.staff.through.objects.filter(consultationtype_id=consultation_type.pk)
+    rules = Availability.objects.filter(location=location).filter(
+        Q(staff_id__in=type_staff.values("user_id")) | ~Exists(type_staff)
+    )
+    rule_rows = list(rules.values_list("staff_id", "weekday", "start_time", "end_time"))
+    staff_ids = {row[0] for row in rule_rows}
+    if not staff_ids:
+        return {}
+
+    exception_rows = AvailabilityException.objects.filter(
+        Q(staff__isnull=True) | Q(staff_id__in=staff_ids),
+        Q(location__isnull=True) | Q(location=location),
+        start_date__lte=last_day,
+        end_date__gte=first_day,
+    ).values_list("staff_id", "start_date", "end_date")
+
+    # Bookings anywhere (a person cannot be at two locations at once), from a day before the range
+    # to a day after, so that time zone edges and buffers are covered.
+    range_start = datetime.combine(first_day - timedelta(days=1), time.min, tzinfo=tz)
+    range_end = datetime.combine(last_day + timedelta(days=2), time.min, tzinfo=tz)
+    bookings = Appointment.objects.booked().filter(
+        staff_id__in=staff_ids, start__lt=range_end, blocked_until__gt=range_start
+    )
+    if exclude_appointment_id:
+        bookings = bookings.exclude(pk=exclude_appointment_id)
+
+    return compute_slots(
+        rules=[Rule(*row) for row in rule_rows],
+        days_off=[DaysOff(*row) for row in exception_rows],
+        busy=[Busy(*row) for row in bookings.values_list("staff_id", "start", "blocked_until")],
+        tz=tz,
+        first_day=first_day,
+        last_day=last_day,
+        duration=consultation_type.duration,
+        buffer=consultation_type.buffer,
+        step=timedelta(minutes=settings.SCHEDULING_SLOT_STEP_MINUTES),
+        earliest=earliest,
+        latest=latest,
+        first_only=first_only,
+        full_day=full_day,
+    )
+
+
+def slot_at(
+    *,
+    consultation_type: ConsultationType,
+    location: Location,
+    start: datetime,
+    now: datetime | None = None,
+    exclude_appointment_id: int | None = None,
+) -> Slot | None:
+    """The open slot starting at ``start``, if there is one."""
+    day = timezone.localtime(start, location.tz).date()
+    slots = open_slots(
+        consultation_type=consultation_type,
+        location=location,
+        first_day=day,
+        last_day=day,
+        now=now,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    return next((slot for slot in slots.get(day, []) if slot.start == start), None)
+
+
+def next_open(
+    *,
+    consultation_type: ConsultationType,
+    location: Location,
+    after: datetime,
+    count: int = 5,
+    now: datetime | None = None,
+    exclude_appointment_id: int | None = None,
+) -> list[Slot]:
+    """The first ``count`` open slots after a time: what to offer someone whose time was just taken."""
+    slots = open_slots(
+        consultation_type=consultation_type,
+        location=location,
+        first_day=timezone.localtime(after, location.tz).date(),
+        now=now,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    found = [slot for day in sorted(slots) for slot in slots[day] if slot.start > after]
+    return found[:count]

@@ -1,0 +1,86 @@
+"""Staff side: the agenda, moving, cancelling and closing appointments through the services."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from booking.models import Email
+from scheduling import services
+from scheduling.models import Appointment, AppointmentChange
+
+TUESDAY_9 = datetime(2027, 3, 9, 14, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def staff_client(now, admin_client, settings):
+    # Signed in at the frozen "now", so the session has not expired by then.
+    settings.ADMIN_REQUIRE_2FA = False
+    return admin_client
+
+
+@pytest.fixture
+def booked(clinic, consultation, now):
+    return services.appointment_book(
+        request=consultation, consultation_type=clinic["type"], location=clinic["location"], start=TUESDAY_9
+    )
+
+
+def test_the_agenda_lists_a_day_and_a_week_in_local_time(staff_client, booked):
+    day = staff_client.get("/admin/scheduling/appointment/agenda/?date=2027-03-09").content.decode()
+    assert "Tuesday, March 9, 2027" in day
+    assert "09:00–09:20 EST" in day
+    assert booked.request.reference in day
+    week = staff_client.get("/admin/scheduling/appointment/agenda/?date=2027-03-10&span=week").content.decode()
+    assert "Monday, March 8, 2027" in week and "Sunday, March 14, 2027" in week
+    assert booked.request.reference in week
+    other_day = staff_client.get("/admin/scheduling/appointment/agenda/?date=2027-03-10").content.decode()
+    assert booked.request.reference not in other_day
+
+
+def test_staff_move_an_appointment_in_local_time_and_the_history_shows_who(staff_client, booked, admin_user, now):
+    url = f"/admin/scheduling/appointment/{booked.pk}/reschedule/"
+    assert staff_client.get(url).status_code == 200
+    response = staff_client.post(url, {"day": "2027-03-15", "time": "14:00", "staff": booked.staff_id})
+    assert response.status_code == 302
+    booked.refresh_from_db()
+    assert booked.start == datetime(2027, 3, 15, 18, 0, tzinfo=UTC)  # 14:00 EDT
+    change = booked.changes.get(action=AppointmentChange.Action.RESCHEDULED)
+    assert change.changed_by == admin_user
+    page = staff_client.get(f"/admin/scheduling/appointment/{booked.pk}/change/").content.decode()
+    assert "Rescheduled" in page and admin_user.username in page
+
+
+def test_a_time_skipped_by_the_clock_change_is_refused(staff_client, booked):
+    url = f"/admin/scheduling/appointment/{booked.pk}/reschedule/"
+    response = staff_client.post(url, {"day": "2027-03-14", "time": "02:30", "staff": booked.staff_id})
+    assert "does not exist on that day" in response.content.decode()
+
+
+def test_actions_cancel_and_close_through_the_services(staff_client, booked):
+    changelist = "/admin/scheduling/appointment/"
+    staff_client.post(changelist, {"action": "mark_completed", "_selected_action": [booked.pk]})
+    booked.refresh_from_db()
+    assert booked.status == Appointment.Status.COMPLETED
+    staff_client.post(changelist, {"action": "mark_no_show", "_selected_action": [booked.pk]})
+    booked.refresh_from_db()
+    assert booked.status == Appointment.Status.NO_SHOW
+    assert staff_client.get(changelist).status_code == 200
+
+
+def test_cancel_action_emails_the_patient(staff_client, booked):
+    staff_client.post("/admin/scheduling/appointment/", {"action": "cancel_selected", "_selected_action": [booked.pk]})
+    booked.refresh_from_db()
+    assert booked.status == Appointment.Status.CANCELLED
+    assert Email.objects.filter(kind=Email.Kind.APPOINTMENT_CANCELLED).exists()
+
+
+def test_intake_coordinators_see_the_agenda_but_do_not_set_up_hours(client, db, settings):
+    from django.contrib.auth.models import Group, User
+
+    settings.ADMIN_REQUIRE_2FA = False
+    coordinator = User.objects.create_user("casey", password="a-long-staff-password-42", is_staff=True)
+    coordinator.groups.add(Group.objects.get(name="Intake coordinators"))
+    client.force_login(coordinator)
+    assert client.get("/admin/scheduling/appointment/agenda/").status_code == 200
+    assert client.get("/admin/scheduling/appointment/").status_code == 200
+    assert client.get("/admin/scheduling/availability/add/").status_code == 403

@@ -1,0 +1,229 @@
+"""Patient pages: pick a time after the request, see it confirmed, change or cancel it.
+
+Everything works with plain links and form posts; the small script only adds the patient's
+own time next to each time. Access comes from the session: the one that made the request
+(booking's thanks page), or one opened through a private link from an email, whose token
+leaves the address bar at once (as booking's intake links do).
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from booking import links as booking_links
+from booking.models import ConsultationRequest
+from booking.views import THANKS_SESSION_KEY
+from scheduling import links, services, slots
+from scheduling.emails import clock_text, when_text
+from scheduling.models import Appointment, ConsultationType, Location
+from scheduling.picker import COMMON_TIME_ZONES, Choice, parse_start
+
+MANAGE_SESSION_KEY = "appointment_manage_id"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def book(request):
+    consultation = _thanks_request(request)
+    if consultation is None:
+        return redirect("booking:request")
+    if existing := Appointment.objects.booked().filter(request=consultation).first():
+        request.session[MANAGE_SESSION_KEY] = existing.pk
+        return redirect("scheduling:manage")
+    return _picker(request, consultation=consultation)
+
+
+@never_cache
+def booked(request):
+    appointment = _session_appointment(request)
+    if appointment is None:
+        return redirect("booking:request")
+    stored = request.session.get(THANKS_SESSION_KEY) or {}
+    token = stored.get("token") if stored.get("id") == appointment.request_id else None
+    return render(
+        request,
+        "scheduling/booked.html",
+        {**_appointment_context(appointment), "intake_path": booking_links.intake_path(token) if token else None},
+    )
+
+
+@never_cache
+def manage_start(request, token):
+    """Exchange the private link for a session, so the token leaves the address bar at once."""
+    link = links.appointment_link_find(token)
+    if link is None:
+        return render(request, "scheduling/link_unusable.html", status=404)
+    request.session.cycle_key()
+    request.session[MANAGE_SESSION_KEY] = link.appointment_id
+    return redirect("scheduling:manage")
+
+
+@never_cache
+def manage(request):
+    appointment = _session_appointment(request)
+    if appointment is None:
+        return render(request, "scheduling/link_unusable.html", status=403)
+    return render(request, "scheduling/manage.html", _appointment_context(appointment))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def change(request):
+    appointment = _session_appointment(request)
+    if appointment is None:
+        return render(request, "scheduling/link_unusable.html", status=403)
+    if not appointment.patient_can_change():
+        return render(request, "scheduling/manage.html", _appointment_context(appointment), status=409)
+    return _picker(request, consultation=appointment.request, appointment=appointment)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cancel(request):
+    appointment = _session_appointment(request)
+    if appointment is None:
+        return render(request, "scheduling/link_unusable.html", status=403)
+    if request.method == "POST" and appointment.patient_can_change():
+        try:
+            services.appointment_cancel(appointment=appointment)
+        except services.ChangeWindowPassed:
+            pass  # the window closed while the page was open: the page below explains
+        else:
+            messages.success(request, "Your consultation is cancelled. We have emailed you a confirmation.")
+            return redirect("scheduling:manage")
+        appointment.refresh_from_db()
+    if not appointment.patient_can_change():
+        return render(request, "scheduling/manage.html", _appointment_context(appointment), status=409)
+    return render(request, "scheduling/cancel.html", _appointment_context(appointment))
+
+
+def _picker(request, *, consultation, appointment=None):
+    """The slot picker, for a first booking or to move ``appointment``."""
+    if appointment:
+        types, locations = [appointment.consultation_type], [appointment.location]
+    else:
+        types = list(ConsultationType.objects.filter(is_active=True))
+        locations = list(Location.objects.filter(is_active=True))
+        if not types or not locations:
+            return render(request, "scheduling/nothing_open.html", {"reference": consultation.reference})
+    data = request.POST if request.method == "POST" else request.GET
+    choice = Choice.from_data(data, types=types, locations=locations)
+    exclude = appointment.pk if appointment else None
+    error = None
+    alternatives = []
+
+    if request.method == "POST":
+        start = parse_start(request.POST.get("start", ""))
+        if start is None:
+            error = "Please choose one of the times."
+        else:
+            try:
+                if appointment:
+                    services.appointment_reschedule(appointment=appointment, start=start)
+                else:
+                    appointment = services.appointment_book(
+                        request=consultation,
+                        consultation_type=choice.consultation_type,
+                        location=choice.location,
+                        start=start,
+                    )
+            except services.SlotUnavailable as taken:
+                error = "Sorry, that time has just been taken. Here are the next open times."
+                alternatives = taken.alternatives
+            except services.ChangeWindowPassed:
+                return redirect("scheduling:change")
+            else:
+                request.session[MANAGE_SESSION_KEY] = appointment.pk
+                if exclude:
+                    messages.success(request, "Your consultation has been moved. We have emailed you the new time.")
+                    return redirect("scheduling:manage")
+                return redirect("scheduling:booked")
+
+    # The list of days needs only whether each has an open time; the chosen day needs them all.
+    lookup = {
+        "consultation_type": choice.consultation_type,
+        "location": choice.location,
+        "exclude_appointment_id": exclude,
+    }
+    days = slots.open_slots(**lookup, first_only=True, full_day=choice.day)
+    if not days and not appointment:
+        return render(
+            request,
+            "scheduling/nothing_open.html",
+            {"reference": consultation.reference, "choice": choice, "types": types, "locations": locations},
+        )
+    day = choice.day if choice.day in days else next(iter(sorted(days)), None)
+    if day is not None and day != choice.day and choice.day is not None:
+        # The day asked for has nothing open: show the first that has, in full.
+        days[day] = slots.open_slots(**lookup, first_day=day, last_day=day).get(day, [])
+    tz = choice.location.tz
+    patient_tz = choice.patient_tz if choice.patient_tz and choice.patient_tz.key != tz.key else None
+    shown = alternatives or days.get(day, [])
+    context = {
+        "appointment": appointment if exclude else None,
+        "reference": consultation.reference,
+        "choice": choice,
+        "types": types,
+        "locations": locations,
+        "show_filters": not exclude and (len(types) > 1 or len(locations) > 1),
+        "days": [{"date": d, "query": choice.query(day=d.isoformat()), "current": d == day} for d in sorted(days)],
+        "day": day,
+        "times": [_time_option(slot, tz, patient_tz, with_date=bool(alternatives)) for slot in shown],
+        "error": error,
+        "clinic_tz": tz.key,
+        "clinic_tz_label": timezone.localtime(timezone.now(), tz).strftime("%Z"),
+        "patient_tz": patient_tz.key if patient_tz else "",
+        "time_zones": COMMON_TIME_ZONES,
+        "form_action": request.path,
+    }
+    return render(request, "scheduling/book.html", context, status=409 if alternatives else 200)
+
+
+def _time_option(slot, tz, patient_tz, *, with_date):
+    local = timezone.localtime(slot.start, tz)
+    option = {
+        "value": slot.start.isoformat(),
+        "id": f"start-{int(slot.start.timestamp())}",
+        "label": when_text(slot.start, tz) if with_date else clock_text(local),
+        "patient_label": None,
+    }
+    if patient_tz:
+        theirs = timezone.localtime(slot.start, patient_tz)
+        day_note = f" on {theirs:%a} {theirs.day}" if theirs.date() != local.date() else ""
+        option["patient_label"] = f"{clock_text(theirs)}{day_note} your time"
+    return option
+
+
+def _thanks_request(request):
+    stored = request.session.get(THANKS_SESSION_KEY)
+    if not stored or not stored.get("id"):
+        return None
+    return ConsultationRequest.objects.filter(pk=stored["id"]).first()
+
+
+def _session_appointment(request):
+    appointment_id = request.session.get(MANAGE_SESSION_KEY)
+    if not appointment_id:
+        return None
+    return (
+        Appointment.objects.select_related("consultation_type", "location", "request").filter(pk=appointment_id).first()
+    )
+
+
+def _appointment_context(appointment):
+    tz = appointment.location.tz
+    return {
+        "appointment": appointment,
+        "when": when_text(appointment.start, tz),
+        "clinic_tz": tz.key,
+        "can_change": appointment.patient_can_change(),
+        "is_booked": appointment.status == Appointment.Status.BOOKED,
+        "window_hours": _hours(settings.SCHEDULING_CHANGE_WINDOW_HOURS),
+    }
+
+
+def _hours(value):
+    return int(value) if float(value).is_integer() else value
