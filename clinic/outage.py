@@ -27,3 +27,28 @@ class CircuitBreaker:
 
 # One per process for Redis, shared by the broker and the cache.
 redis_breaker = CircuitBreaker(cooldown_seconds=30)
+
+
+def cache_get(key, default=None):
+    """A cache read that treats a down or hung Redis as a miss."""
+    from django.core.cache import cache
+
+    if redis_breaker.is_open:
+        return default
+    try:
+        return cache.get(key, default)
+    except Exception:
+        redis_breaker.trip()
+        return default
+
+
+def cache_set(key, value, timeout):
+    """A cache write that is skipped while Redis is down; the value is only a shortcut."""
+    from django.core.cache import cache
+
+    if redis_breaker.is_open:
+        return
+    try:
+        cache.set(key, value, timeout)
+    except Exception:
+        redis_breaker.trip()

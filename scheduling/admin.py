@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from scheduling import services
+from scheduling import services, slots
 from scheduling.models import (
     Appointment,
     AppointmentChange,
@@ -20,8 +20,25 @@ from scheduling.models import (
 )
 
 
+class ScheduleSetupAdmin(admin.ModelAdmin):
+    """Types, locations and hours decide the open times: patients' cached day lists are dropped
+    whenever staff change them."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        slots.schedule_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        slots.schedule_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        slots.schedule_changed()
+
+
 @admin.register(ConsultationType)
-class ConsultationTypeAdmin(admin.ModelAdmin):
+class ConsultationTypeAdmin(ScheduleSetupAdmin):
     list_display = ["name", "mode", "duration_minutes", "buffer_minutes", "is_active", "position"]
     list_editable = ["is_active", "position"]
     list_filter = ["mode", "is_active"]
@@ -29,13 +46,13 @@ class ConsultationTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(ScheduleSetupAdmin):
     list_display = ["name", "address", "time_zone", "is_active"]
     list_filter = ["is_active", "time_zone"]
 
 
 @admin.register(Availability)
-class AvailabilityAdmin(admin.ModelAdmin):
+class AvailabilityAdmin(ScheduleSetupAdmin):
     list_display = ["staff", "location", "weekday", "start_time", "end_time"]
     list_filter = ["location", "weekday", "staff"]
     list_select_related = ["staff", "location"]
@@ -43,7 +60,7 @@ class AvailabilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(AvailabilityException)
-class AvailabilityExceptionAdmin(admin.ModelAdmin):
+class AvailabilityExceptionAdmin(ScheduleSetupAdmin):
     list_display = ["__str__", "location", "start_date", "end_date", "reason"]
     list_filter = ["location", "staff"]
     list_select_related = ["staff", "location"]

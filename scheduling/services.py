@@ -86,6 +86,7 @@ def appointment_book(
                 appointment.save()
                 _check_no_overlap(appointment)
                 _log(appointment, AppointmentChange.Action.BOOKED, by=None, new_start=appointment.start)
+                transaction.on_commit(slots.schedule_changed)
                 _move_request(
                     request.pk, from_statuses=EARLY_STATUSES, to=ConsultationRequest.Status.CONSULTATION_SCHEDULED
                 )
@@ -159,6 +160,7 @@ def appointment_reschedule(
 
     _supersede_unsent(appointment)
     _log(appointment, AppointmentChange.Action.RESCHEDULED, by=by, old_start=old_start, new_start=appointment.start)
+    transaction.on_commit(slots.schedule_changed)
     _email(
         appointment,
         Email.Kind.APPOINTMENT_RESCHEDULED,
@@ -182,6 +184,7 @@ def appointment_cancel(
     appointment.save(update_fields=["status", "sequence", "updated_at"])
     _supersede_unsent(appointment)
     _log(appointment, AppointmentChange.Action.CANCELLED, by=by, old_start=appointment.start, note=note)
+    transaction.on_commit(slots.schedule_changed)
     # The request stands again as a callback request, unless staff moved it on meanwhile.
     _move_request(
         appointment.request_id,

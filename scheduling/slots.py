@@ -14,13 +14,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from time import time_ns
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Exists, Q
 from django.utils import timezone
 
+from clinic.outage import cache_get, cache_set
 from scheduling.models import Appointment, Availability, AvailabilityException, ConsultationType, Location
+
+# The list of days with an open time is kept this long, or until any booking or hours change.
+OPEN_DAYS_CACHE_SECONDS = 60
+SCHEDULE_VERSION_KEY = "scheduling:schedule-version"
 
 
 @dataclass(frozen=True)
@@ -247,3 +253,37 @@ def next_open(
     )
     found = [slot for day in sorted(slots) for slot in slots[day] if slot.start > after]
     return found[:count]
+
+
+def schedule_changed() -> None:
+    """Forget every cached list of open days (after a booking, a move, new hours...)."""
+    cache_set(SCHEDULE_VERSION_KEY, time_ns(), None)
+
+
+def open_days(
+    *,
+    consultation_type: ConsultationType,
+    location: Location,
+    exclude_appointment_id: int | None = None,
+    fresh: bool = False,
+) -> list[date]:
+    """The days of the horizon with at least one open time, in order.
+
+    Listing them means reading every booking of the horizon, so the list is cached briefly and
+    dropped whenever the schedule changes. A list a minute old can at worst offer a day that has
+    just filled up: the day's times are always computed fresh, and booking checks the exact slot.
+    """
+    version = cache_get(SCHEDULE_VERSION_KEY, 0)
+    key = f"scheduling:open-days:{version}:{consultation_type.pk}:{location.pk}:{exclude_appointment_id or 0}"
+    days = None if fresh else cache_get(key)
+    if days is None:
+        days = sorted(
+            open_slots(
+                consultation_type=consultation_type,
+                location=location,
+                exclude_appointment_id=exclude_appointment_id,
+                first_only=True,
+            )
+        )
+        cache_set(key, days, OPEN_DAYS_CACHE_SECONDS)
+    return days

@@ -148,20 +148,21 @@ def _picker(request, *, consultation, appointment=None):
         "location": choice.location,
         "exclude_appointment_id": exclude,
     }
-    days = slots.open_slots(**lookup, first_only=True, full_day=choice.day)
-    if not days and not appointment:
+    open_days = slots.open_days(**lookup)
+    if not open_days and not appointment:
         return render(
             request,
             "scheduling/nothing_open.html",
             {"reference": consultation.reference, "choice": choice, "types": types, "locations": locations},
         )
-    day = choice.day if choice.day in days else next(iter(sorted(days)), None)
-    if day is not None and day != choice.day and choice.day is not None:
-        # The day asked for has nothing open: show the first that has, in full.
-        days[day] = slots.open_slots(**lookup, first_day=day, last_day=day).get(day, [])
+    day, day_slots = _day_and_times(choice.day, open_days, lookup)
+    if day is not None and not day_slots:
+        # The cached list of days was a minute old and that day has just filled up.
+        open_days = slots.open_days(**lookup, fresh=True)
+        day, day_slots = _day_and_times(choice.day, open_days, lookup)
     tz = choice.location.tz
     patient_tz = choice.patient_tz if choice.patient_tz and choice.patient_tz.key != tz.key else None
-    shown = alternatives or days.get(day, [])
+    shown = alternatives or day_slots
     context = {
         "appointment": appointment if exclude else None,
         "reference": consultation.reference,
@@ -169,7 +170,7 @@ def _picker(request, *, consultation, appointment=None):
         "types": types,
         "locations": locations,
         "show_filters": not exclude and (len(types) > 1 or len(locations) > 1),
-        "days": [{"date": d, "query": choice.query(day=d.isoformat()), "current": d == day} for d in sorted(days)],
+        "days": [{"date": d, "query": choice.query(day=d.isoformat()), "current": d == day} for d in open_days],
         "day": day,
         "times": [_time_option(slot, tz, patient_tz, with_date=bool(alternatives)) for slot in shown],
         "error": error,
@@ -180,6 +181,14 @@ def _picker(request, *, consultation, appointment=None):
         "form_action": request.path,
     }
     return render(request, "scheduling/book.html", context, status=409 if alternatives else 200)
+
+
+def _day_and_times(wanted, open_days, lookup):
+    """The day asked for when it has open times, else the first that has; and its times."""
+    day = wanted if wanted in open_days else next(iter(open_days), None)
+    if day is None:
+        return None, []
+    return day, slots.open_slots(**lookup, first_day=day, last_day=day).get(day, [])
 
 
 def _time_option(slot, tz, patient_tz, *, with_date):

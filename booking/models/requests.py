@@ -27,7 +27,8 @@ def pipeline_priority():
     call, then the other open ones, then closed. Shared by the admin's ordering and the index
     that serves it, which must be the same expression for PostgreSQL to use the index."""
     return models.Case(
-        models.When(urgent=True, status__in=OPEN_STATUSES, then=models.Value(0)),
+        # (Keyword order matters: the migration compares this expression as written.)
+        models.When(status__in=OPEN_STATUSES, urgent=True, then=models.Value(0)),
         models.When(first_contacted_at__isnull=True, status__in=OPEN_STATUSES, then=models.Value(1)),
         models.When(status__in=OPEN_STATUSES, then=models.Value(2)),
         default=models.Value(3),

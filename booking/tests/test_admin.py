@@ -103,6 +103,7 @@ def test_filters_answer(coordinator_client, filter_query):
 
 def test_the_list_page_query_count_does_not_grow_with_rows(coordinator_client):
     def queries_for_list():
+        coordinator_client.get(LIST)  # the first page of a session also records when staff were last seen
         with CaptureQueriesContext(connection) as captured:
             assert coordinator_client.get(LIST).status_code == 200
         return len(captured)

@@ -44,3 +44,11 @@ def book_as(client, consultation):
     session = client.session
     session["consultation_thanks"] = {"id": consultation.pk, "token": None}
     session.save()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached day lists are keyed by ids, which the next test's database reuses."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -200,3 +200,47 @@ def test_listing_days_computes_only_the_first_time_of_each_except_the_day_shown(
     assert sorted(listed) == sorted(result)
     assert listed[date(2027, 3, 10)] == result[date(2027, 3, 10)]
     assert [len(listed[d]) for d in sorted(listed)] == [1, 1, 6, 1, 1]
+
+
+# --- open_days: the cached list of days --------------------------------------------------------
+
+
+def test_the_list_of_open_days_is_cached_until_the_schedule_changes(
+    clinic, now, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from scheduling import services
+
+    lookup = {"consultation_type": clinic["type"], "location": clinic["location"]}
+    first = slots.open_days(**lookup)
+    assert first[0] == date(2027, 3, 9)
+    with django_assert_num_queries(0):
+        assert slots.open_days(**lookup) == first
+
+    # Another patient books every time on the first day; the list drops it at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        for hour in range(14, 17):
+            for minute in (0, 30):
+                services.appointment_book(
+                    request=ConsultationRequestFactory(),
+                    consultation_type=clinic["type"],
+                    location=clinic["location"],
+                    start=datetime(2027, 3, 9, hour, minute, tzinfo=UTC),
+                )
+    assert slots.open_days(**lookup)[0] == date(2027, 3, 10)
+
+
+def test_new_hours_entered_by_staff_show_at_once(clinic, now, admin_client, settings):
+    settings.ADMIN_REQUIRE_2FA = False
+    lookup = {"consultation_type": clinic["type"], "location": clinic["location"]}
+    assert date(2027, 3, 13) not in slots.open_days(**lookup)  # a Saturday
+    admin_client.post(
+        "/admin/scheduling/availability/add/",
+        {
+            "staff": clinic["staff"].pk,
+            "location": clinic["location"].pk,
+            "weekday": 5,
+            "start_time": "09:00",
+            "end_time": "12:00",
+        },
+    )
+    assert date(2027, 3, 13) in slots.open_days(**lookup)
