@@ -9,7 +9,7 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format serve migrate content superuser clean
+.PHONY: help run test lint format serve migrate content superuser clean e2e-deps
 
 help:
 	@echo "make run      serve the site on http://127.0.0.1:$(PORT) (SQLite, no Redis needed)"
@@ -50,9 +50,32 @@ superuser: export DEBUG ?= true
 superuser: $(VENV)/.installed
 	$(MANAGE) createsuperuser
 
+# The browser tests (e2e/) drive Debian's chromium and inject axe-core from npm
+# (package.json). Installed here when missing: chromium needs root (apt-get).
+e2e-deps: node_modules/.package-lock.json
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
+	  fi; \
+	fi
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
+	  else \
+	    echo "The browser tests need npm (for axe-core): sudo apt-get install npm" >&2; exit 1; \
+	  fi; \
+	fi
+	npm ci --no-audit --no-fund
+	@touch $@
+
 # Tests run against DATABASE_URL and REDIS_URL when they are set (CI sets both).
 test: export DEBUG ?= true
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev e2e-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) check
@@ -86,3 +109,4 @@ bench: $(VENV)/.installed-dev
 	$(PY) -m bench.consultation_posts
 	$(PY) -m bench.submit_to_email
 	$(PY) -m bench.admin_list
+	$(PY) -m bench.scheduling

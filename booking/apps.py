@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class BookingConfig(AppConfig):
     name = "booking"
-    verbose_name = "Consultation requests"
+    verbose_name = "Requests and intake"

@@ -43,6 +43,10 @@ def _link_unusable(request):
 
 def _trial_formset(intake, data=None, extra=0):
     initial = list(intake.trials.values(*TrialForm._meta.fields))
+    for row in initial:
+        # Show a dose as the patient typed it: 150, not 150.000.
+        if row["max_daily_dose_mg"] is not None:
+            row["max_daily_dose_mg"] = format(row["max_daily_dose_mg"].normalize(), "f")
     if data is None and not initial:
         extra = max(extra, 1)  # an empty first row to fill in
     formset_class = formset_factory(
@@ -115,7 +119,9 @@ def intake_step(request, step):
     if step == LAST_STEP:
         return redirect("booking:intake_done")
     if action == "add":
-        return _render_step(request, current, step, _trial_formset(current, extra=1))
+        # The rows saved, the blank rows the patient had open, and one more.
+        blank = sum(1 for f in form.forms if not f.has_changed() and not f.cleaned_data.get("DELETE"))
+        return _render_step(request, current, step, _trial_formset(current, extra=blank + 1))
     if action == "later":
         return render(request, "booking/intake/saved.html", {"intake_link_days": settings.INTAKE_LINK_DAYS})
     if action == "back":

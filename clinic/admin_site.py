@@ -11,6 +11,14 @@ class TOTPAdminAuthenticationForm(OTPAdminAuthenticationForm):
     """Password and authenticator code on one form: staff have one TOTP device each
     (see the enrol_totp command), so there is no device to choose."""
 
+    otp_error_messages = dict(
+        OTPAdminAuthenticationForm.otp_error_messages,
+        token_required="Please enter the 6-digit code from your authenticator app.",
+        invalid_token="That code did not match. Please enter the current code from your authenticator app.",
+        device_required="This account has no authenticator app yet. Ask an administrator to enrol one.",
+        n_failed_attempts="After a wrong code, the next try has to wait a few seconds. Please try again shortly.",
+    )
+
     def _chosen_device(self, user):
         chosen = super()._chosen_device(user)
         return chosen or TOTPDevice.objects.filter(user=user, confirmed=True).first()

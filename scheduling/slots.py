@@ -24,7 +24,7 @@ from django.utils import timezone
 from clinic.outage import cache_get, cache_set
 from scheduling.models import Appointment, Availability, AvailabilityException, ConsultationType, Location
 
-# The list of days with an open time is kept this long, or until any booking or hours change.
+# Open days and times are kept this long, or until any booking or hours change.
 OPEN_DAYS_CACHE_SECONDS = 60
 SCHEDULE_VERSION_KEY = "scheduling:schedule-version"
 
@@ -260,6 +260,28 @@ def schedule_changed() -> None:
     cache_set(SCHEDULE_VERSION_KEY, time_ns(), None)
 
 
+def _cached(name, lookup, compute, fresh=False):
+    """A value derived from the schedule, kept until the schedule changes or for a minute."""
+    version = cache_get(SCHEDULE_VERSION_KEY, 0)
+    parts = [lookup["consultation_type"].pk, lookup["location"].pk, lookup.get("exclude_appointment_id") or 0]
+    key = f"scheduling:{name}:{version}:" + ":".join(map(str, parts))
+    value = None if fresh else cache_get(key)
+    if value is None:
+        value = compute()
+        cache_set(key, value, OPEN_DAYS_CACHE_SECONDS)
+    return value
+
+
+def day_slots(*, day: date, fresh: bool = False, **lookup) -> list[Slot]:
+    """The open times of one day, cached like ``open_days``."""
+    return _cached(
+        f"day-slots:{day.isoformat()}",
+        lookup,
+        lambda: open_slots(**lookup, first_day=day, last_day=day).get(day, []),
+        fresh=fresh,
+    )
+
+
 def open_days(
     *,
     consultation_type: ConsultationType,
@@ -270,20 +292,12 @@ def open_days(
     """The days of the horizon with at least one open time, in order.
 
     Listing them means reading every booking of the horizon, so the list is cached briefly and
-    dropped whenever the schedule changes. A list a minute old can at worst offer a day that has
-    just filled up: the day's times are always computed fresh, and booking checks the exact slot.
+    dropped whenever the schedule changes. A value a minute old can at worst offer a time that has
+    just been taken: booking always checks the exact slot, and offers the next ones if it is gone.
     """
-    version = cache_get(SCHEDULE_VERSION_KEY, 0)
-    key = f"scheduling:open-days:{version}:{consultation_type.pk}:{location.pk}:{exclude_appointment_id or 0}"
-    days = None if fresh else cache_get(key)
-    if days is None:
-        days = sorted(
-            open_slots(
-                consultation_type=consultation_type,
-                location=location,
-                exclude_appointment_id=exclude_appointment_id,
-                first_only=True,
-            )
-        )
-        cache_set(key, days, OPEN_DAYS_CACHE_SECONDS)
-    return days
+    lookup = {
+        "consultation_type": consultation_type,
+        "location": location,
+        "exclude_appointment_id": exclude_appointment_id,
+    }
+    return _cached("open-days", lookup, lambda: sorted(open_slots(**lookup, first_only=True)), fresh=fresh)

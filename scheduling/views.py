@@ -159,7 +159,7 @@ def _picker(request, *, consultation, appointment=None):
     if day is not None and not day_slots:
         # The cached list of days was a minute old and that day has just filled up.
         open_days = slots.open_days(**lookup, fresh=True)
-        day, day_slots = _day_and_times(choice.day, open_days, lookup)
+        day, day_slots = _day_and_times(choice.day, open_days, lookup, fresh=True)
     tz = choice.location.tz
     patient_tz = choice.patient_tz if choice.patient_tz and choice.patient_tz.key != tz.key else None
     shown = alternatives or day_slots
@@ -183,12 +183,12 @@ def _picker(request, *, consultation, appointment=None):
     return render(request, "scheduling/book.html", context, status=409 if alternatives else 200)
 
 
-def _day_and_times(wanted, open_days, lookup):
+def _day_and_times(wanted, open_days, lookup, fresh=False):
     """The day asked for when it has open times, else the first that has; and its times."""
     day = wanted if wanted in open_days else next(iter(open_days), None)
     if day is None:
         return None, []
-    return day, slots.open_slots(**lookup, first_day=day, last_day=day).get(day, [])
+    return day, slots.day_slots(**lookup, day=day, fresh=fresh)
 
 
 def _time_option(slot, tz, patient_tz, *, with_date):

@@ -163,6 +163,32 @@ def test_medicines_can_be_added_and_removed_without_losing_the_others(client, co
     assert list(Intake.objects.get().trials.values_list("name_given", flat=True)) == [BUPROPION["name_given"]]
 
 
+def test_add_another_medicine_adds_a_row_even_when_the_first_is_still_blank(client, consultation):
+    open_intake(client, consultation)
+    client.post(step_url(1), {"action": "next"})
+    blank = dict.fromkeys(SERTRALINE, "")
+    page = client.post(step_url(2), trial_data([blank], action="add")).content.decode()
+    assert "Medicine 2" in page
+
+
+def test_a_saved_dose_is_shown_as_typed(client, consultation):
+    open_intake(client, consultation)
+    client.post(step_url(1), {"action": "next"})
+    client.post(step_url(2), trial_data([SERTRALINE | {"max_daily_dose_mg": "12.5"}, BUPROPION]))
+    page = client.get(step_url(2)).content.decode()
+    assert 'value="12.5"' in page and 'value="300"' in page
+    assert ".000" not in page
+
+
+def test_pressing_enter_on_the_medicines_step_saves_and_continues(client, consultation):
+    open_intake(client, consultation)
+    client.post(step_url(1), {"action": "next"})
+    html = client.get(step_url(2)).content.decode()
+    form = html[html.index('<form method="post"') :]
+    first_button = form[form.index("<button") : form.index("</button>")]
+    assert 'value="next"' in first_button
+
+
 def test_a_bad_dose_gets_a_plain_message_and_keeps_what_was_typed(client, consultation):
     open_intake(client, consultation)
     client.post(step_url(1), {"action": "next"})
