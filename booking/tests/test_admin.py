@@ -292,3 +292,20 @@ def test_the_open_statuses_behind_the_pipeline_order_match_the_model():
     from booking.models.requests import OPEN_STATUSES
 
     assert set(OPEN_STATUSES) == set(ConsultationRequest.Status.values) - {"not_a_fit", "closed"}
+
+
+def test_starting_the_site_repairs_the_coordinator_group():
+    from django.contrib.auth.models import Permission
+    from django.core.management import call_command
+
+    from booking.roles import COORDINATOR_PERMISSIONS
+
+    group = Group.objects.get(name="Intake coordinators")
+    group.permissions.add(Permission.objects.get(codename="delete_consultationrequest"))
+    call_command("load_initial_content", verbosity=0)
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert codenames == {c for names in COORDINATOR_PERMISSIONS.values() for c in names}
+
+    group.delete()
+    call_command("sync_roles", verbosity=0)
+    assert Group.objects.get(name="Intake coordinators").permissions.count() == len(codenames)
