@@ -149,28 +149,9 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     paginator = LargeTablePaginator
     actions = ["assign_to_me", "mark_contacted", "mark_consultation_scheduled", "mark_not_a_fit", "export_csv"]
     change_form_template = "admin/booking/consultationrequest/change_form.html"
-    fieldsets = [
-        ("Contact", {"fields": ["first_name", "last_name", "email", "phone", "preferred_contact", "best_times"]}),
-        (
-            "About the request",
-            {
-                "fields": [
-                    "reference",
-                    "date_of_birth",
-                    "interest",
-                    "has_prescriber",
-                    "insurance_carrier",
-                    "heard_about",
-                    "message",
-                    "source_article",
-                    "created_at",
-                    "first_contacted_at",
-                ]
-            },
-        ),
-        ("Pipeline", {"fields": ["status", "urgent", "assigned_to"]}),
-    ]
-    readonly_fields = [
+    # What the patient told us is shown as sent; status and urgency change only through the
+    # pipeline actions, so that each change lands on the timeline.
+    ABOUT_THE_REQUEST = [
         "reference",
         "date_of_birth",
         "interest",
@@ -181,9 +162,13 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "source_article",
         "created_at",
         "first_contacted_at",
-        "status",
-        "urgent",
     ]
+    fieldsets = [
+        ("Contact", {"fields": ["first_name", "last_name", "email", "phone", "preferred_contact", "best_times"]}),
+        ("About the request", {"fields": ABOUT_THE_REQUEST}),
+        ("Pipeline", {"fields": ["status", "urgent", "assigned_to"]}),
+    ]
+    readonly_fields = [*ABOUT_THE_REQUEST, "status", "urgent"]
 
     class Media:
         css = {"all": ["css/admin.css"]}
