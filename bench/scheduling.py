@@ -430,7 +430,10 @@ def report(args, rows, ours, theirs, http) -> str:
         ]
     lines += ["", "| Over HTTP | requests/s | p50 (ms) | p99 (ms) | non-2xx/3xx |", "|---|---:|---:|---:|---:|"]
     names = {
-        "ours_page": "Ours: booking page `/appointments/book/` (open days and the day's times from the cache, which every booking clears; one day rendered)",
+        "ours_page": (
+            "Ours: booking page `/appointments/book/` "
+            "(open days and the day's times from the cache, which every booking clears; one day rendered)"
+        ),
         "theirs_slots": "django-appointment 3.12: `ajax/available_slots/` (one clinician, one day, JSON)",
         "theirs_page": "django-appointment 3.12: booking page `request/<service>/` (no slots computed with >1 staff)",
     }
