@@ -16,7 +16,7 @@ VERSION_KEY = "education:version"
 
 
 def cache_seconds():
-    return getattr(settings, "EDUCATION_CACHE_SECONDS", 600)
+    return settings.EDUCATION_CACHE_SECONDS
 
 
 def content_version():

@@ -15,7 +15,7 @@ MAX_SEARCH_RESULTS = 30
 
 def _max_age():
     # Shorter than the server-side cache: a proxy cannot be told when an article changes.
-    return getattr(settings, "EDUCATION_MAX_AGE_SECONDS", 300)
+    return settings.EDUCATION_MAX_AGE_SECONDS
 
 
 def _render_cacheable(request, template_name, page, extra_context=None):
@@ -75,6 +75,9 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
+        # Private pages reached by personal links: nothing there for a search engine.
+        "Disallow: /consultation/intake/",
+        "Disallow: /appointments/",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

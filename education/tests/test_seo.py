@@ -28,6 +28,7 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
     assert response["Content-Type"].startswith("text/plain")
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines
+    assert "Disallow: /consultation/intake/" in lines and "Disallow: /appointments/" in lines
     assert "Sitemap: https://clinic.example/sitemap.xml" in lines
 
 
