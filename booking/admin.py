@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from booking import intake as intake_services
 from booking import pipeline
-from booking.intake_review import review_sections
+from booking.intake_review import STEPS, review_sections
 from booking.models import ConsultationRequest, Email, Intake, Medication
 from booking.models.requests import pipeline_priority
 from clinic.audit import audit_record
@@ -211,7 +211,10 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         intake = self._intake(obj)
         if intake is None:
             return "Not started"
-        return "Complete" if intake.submitted_at else f"In progress (step {min(intake.furthest_step, 6)} of 6)"
+        steps = len(STEPS)
+        return (
+            "Complete" if intake.submitted_at else f"In progress (step {min(intake.furthest_step, steps)} of {steps})"
+        )
 
     @admin.display(description="PHQ-9", ordering="intake__phq9_total")
     def phq9(self, obj):
@@ -319,6 +322,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         return {
             "intake": intake,
             "review": review_sections(intake) if intake else [],
+            "intake_steps": len(STEPS),
             "screening": screening,
             "trial_rows": list(zip(intake.trials.all(), screening.get("trials", []), strict=False)) if intake else [],
             "events": obj.events.select_related("actor")[:200],
@@ -402,7 +406,13 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def resend_view(self, request, pk, email_pk):
         obj = self._changeable(request, pk)
         email = get_object_or_404(Email, pk=email_pk, request=obj)
-        pipeline.email_resend(email=email, actor=request.user)
+        if not pipeline.email_resend(email=email, actor=request.user):
+            self.message_user(
+                request,
+                "This email is being sent right now, or no longer applies, so it was not resent.",
+                messages.WARNING,
+            )
+            return self._back(obj)
         audit_record(request=request, action=AuditEvent.Action.CHANGE, obj=obj, summary=f"Resent email {email.pk}")
         self.message_user(request, "The email will be sent again.", messages.SUCCESS)
         return self._back(obj)
@@ -431,6 +441,10 @@ class MedicationAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
+        intake_services.screenings_recompute()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
         intake_services.screenings_recompute()
 
 

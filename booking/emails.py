@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 # The patient emails that carry a fresh private link to the intake.
 KINDS_WITH_INTAKE_LINK = {Email.Kind.REQUEST_RECEIVED, Email.Kind.INTAKE_LINK_REISSUED}
+# The start of ``last_error`` for an email that a later change made untrue: never sent, never resent.
+SUPERSEDED = "Superseded:"
 STAFF_KINDS = {Email.Kind.STAFF_NEW_REQUEST, Email.Kind.STAFF_INTAKE_RECEIVED, Email.Kind.STAFF_URGENT}
 
 

@@ -7,7 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
-from django.core import signing
+from django.core import signing, validators
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -80,7 +80,7 @@ class ConsultationRequestForm(forms.Form):
 
     # Hidden plumbing: which article the visitor came from, a one-time token against
     # double submission, when the form was shown, and a field only robots fill in.
-    article = forms.SlugField(required=False, max_length=200, widget=forms.HiddenInput)
+    article = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
     started = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
     website = forms.CharField(
@@ -120,6 +120,12 @@ class ConsultationRequestForm(forms.Form):
             HTML('<p class="small text-body-secondary">We usually call back within one business day.</p>'),
             Submit("submit", "Send my request", css_class="btn-lg"),
         )
+
+    def clean_article(self):
+        # Where the visitor came from is nice to know, never a reason to refuse the form: a
+        # mangled value in a hidden field (which the patient cannot see or fix) is dropped.
+        article = self.cleaned_data["article"].strip()
+        return article if validators.slug_re.fullmatch(article) else ""
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]

@@ -4,17 +4,14 @@ The rules live in booking/screening.py (pure code); this module feeds them the
 saved answers, the catalog from the database and the thresholds from settings.
 """
 
-import logging
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from booking import screening
 from booking.emails import email_queue
-from booking.models import ConsultationRequest, Email, Intake, Medication, MedicationTrial
-
-logger = logging.getLogger(__name__)
+from booking.models import ConsultationRequest, Email, Intake, Medication, MedicationTrial, RequestEvent
+from booking.pipeline import consultation_request_set_status
 
 PHQ9_ITEM_COUNT = len(screening.PHQ9_ITEMS)
 
@@ -47,8 +44,9 @@ def intake_save_trials(*, intake: Intake, step: int, rows: list[dict]) -> Intake
     """Replace the medication trials with the rows the patient sees, in order."""
     with transaction.atomic():
         intake.trials.all().delete()
-        known = catalog()
-        by_key = {m.generic.lower(): m for m in Medication.objects.all()}
+        medications = list(Medication.objects.all())
+        known = screening.catalog_from_rows(m.as_catalog_row() for m in medications)
+        by_key = {m.generic.lower(): m for m in medications}
         for position, row in enumerate(rows):
             found = _find_in_catalog(known, row["name_given"])
             MedicationTrial.objects.create(
@@ -56,7 +54,7 @@ def intake_save_trials(*, intake: Intake, step: int, rows: list[dict]) -> Intake
             )
         intake.furthest_step = max(intake.furthest_step, step + 1)
         intake.save(update_fields=["furthest_step", "updated_at"])
-        intake_screen(intake=intake)
+        intake_screen(intake=intake, known=known)
     return intake
 
 
@@ -69,33 +67,54 @@ def intake_save_phq9(*, intake: Intake, step: int, answers: list[int | None]) ->
     return intake
 
 
+@transaction.atomic
 def consultation_request_mark_urgent(*, request: ConsultationRequest) -> None:
-    """Flag the request and send one urgent notice to staff, however often this is called."""
-    ConsultationRequest.objects.filter(pk=request.pk).update(urgent=True)
+    """Flag the request, note it on the timeline, and send one urgent notice to staff, however
+    often this is called. (Nothing is logged: an urgent flag on a request id is itself sensitive.)"""
+    locked = ConsultationRequest.objects.select_for_update().get(pk=request.pk)
+    if not locked.urgent:
+        locked.urgent = True
+        locked.save(update_fields=["urgent", "updated_at"])
+        RequestEvent.objects.create(
+            request=locked,
+            kind=RequestEvent.Kind.URGENT,
+            text="PHQ-9 question 9 answered above 0: same-day follow-up. Crisis resources were shown.",
+        )
     request.urgent = True
-    email_queue(request=request, kind=Email.Kind.STAFF_URGENT, dedupe_key=f"urgent:{request.pk}")
-    logger.warning("Request %s marked urgent; staff alerted.", request.pk)
+    email_queue(request=locked, kind=Email.Kind.STAFF_URGENT, dedupe_key=f"urgent:{request.pk}")
 
 
 def intake_submit(*, intake: Intake) -> Intake:
+    """Send the history to the clinic, once: a second click or a second tab changes nothing."""
     with transaction.atomic():
+        intake = Intake.objects.select_for_update().select_related("request").get(pk=intake.pk)
+        if intake.submitted_at:
+            return intake
         intake.confirmed_accurate = True
         intake.submitted_at = timezone.now()
         intake.save(update_fields=["confirmed_accurate", "submitted_at", "updated_at"])
         intake_screen(intake=intake)
         request = intake.request
         if request.status in (ConsultationRequest.Status.NEW, ConsultationRequest.Status.CONTACTED):
-            request.status = ConsultationRequest.Status.INTAKE_RECEIVED
-            request.save(update_fields=["status", "updated_at"])
+            consultation_request_set_status(
+                request=request, status=ConsultationRequest.Status.INTAKE_RECEIVED, actor=None
+            )
         email_queue(request=request, kind=Email.Kind.INTAKE_RECEIVED)
         email_queue(request=request, kind=Email.Kind.STAFF_INTAKE_RECEIVED)
     return intake
 
 
-def intake_answers(intake: Intake) -> screening.IntakeAnswers:
+def intake_answers(intake: Intake, known: dict) -> screening.IntakeAnswers:
+    def medication_key(trial):
+        if trial.medication:
+            return trial.medication.generic.lower()
+        # Typed in before the catalog knew the name: look again, the catalog may know it now.
+        found = _find_in_catalog(known, trial.name_given)
+        return found.key if found else None
+
     trials = [
         screening.Trial(
-            medication_key=trial.medication.generic.lower() if trial.medication else None,
+            medication_key=medication_key(trial),
             other_name=trial.name_given,
             max_daily_dose_mg=float(trial.max_daily_dose_mg) if trial.max_daily_dose_mg is not None else None,
             weeks_at_dose=trial.weeks_at_dose,
@@ -121,7 +140,8 @@ def intake_answers(intake: Intake) -> screening.IntakeAnswers:
 
 def intake_screen(*, intake: Intake, known: dict | None = None) -> screening.ScreeningSummary:
     """Recompute and store the summary (after every step, and when the catalog changes)."""
-    summary = screening.summarize(intake_answers(intake), known or catalog(), thresholds())
+    known = known or catalog()
+    summary = screening.summarize(intake_answers(intake, known), known, thresholds())
     complete_phq9 = summary.phq9 if summary.phq9 and summary.phq9.complete else None
     Intake.objects.filter(pk=intake.pk).update(
         screening=summary.to_dict(),

@@ -27,6 +27,7 @@ INTAKE_SESSION_KEY = "intake_link_id"
 
 
 LAST_STEP = len(STEPS)
+PHQ9_STEP = 4
 
 
 def _session_intake(request) -> Intake | None:
@@ -62,7 +63,7 @@ def _form_for(step, intake, data=None):
         return _trial_formset(intake, data)
     if step == 3:
         return OtherTreatmentsForm(data, instance=intake)
-    if step == 4:
+    if step == PHQ9_STEP:
         return Phq9Form(data, answers=intake.phq9)
     if step == 5:
         return SafetyForm(data, answers=intake.safety)
@@ -75,7 +76,7 @@ def _save(step, intake, form):
         services.intake_save(intake=intake, step=step, fields=fields)
     elif step == 2:
         services.intake_save_trials(intake=intake, step=step, rows=form.rows())
-    elif step == 4:
+    elif step == PHQ9_STEP:
         services.intake_save_phq9(intake=intake, step=step, answers=form.answers())
     elif step == 5:
         services.intake_save(intake=intake, step=step, fields={"safety": form.answers()})
@@ -108,6 +109,9 @@ def intake_step(request, step):
         return _render_step(request, current, step, _form_for(step, current))
 
     action = request.POST.get("action", "next")
+    if step == LAST_STEP and action != "next":
+        # Only "Send" sends; Back from the review page must never submit the history.
+        return redirect("booking:intake_step", step=step - 1)
     form = _form_for(step, current, request.POST)
     if not form.is_valid():
         if action == "back":
@@ -118,6 +122,9 @@ def intake_step(request, step):
     _save(step, current, form)
     if step == LAST_STEP:
         return redirect("booking:intake_done")
+    if step == PHQ9_STEP and form.answers()[-1]:
+        # Thoughts of self-harm: help comes first, whichever button was pressed.
+        return redirect("booking:intake_support")
     if action == "add":
         # The rows saved, the blank rows the patient had open, and one more.
         blank = sum(1 for f in form.forms if not f.has_changed() and not f.cleaned_data.get("DELETE"))
@@ -126,8 +133,6 @@ def intake_step(request, step):
         return render(request, "booking/intake/saved.html", {"intake_link_days": settings.INTAKE_LINK_DAYS})
     if action == "back":
         return redirect("booking:intake_step", step=max(step - 1, 1))
-    if step == 4 and form.answers()[-1]:
-        return redirect("booking:intake_support")
     return redirect("booking:intake_step", step=step + 1)
 
 

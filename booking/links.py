@@ -16,15 +16,25 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def intake_link_issue(*, request: ConsultationRequest) -> str:
-    """Create a link for the request and return its token (shown once, never stored)."""
+def _new_link(request: ConsultationRequest) -> tuple[IntakeLink, str]:
     token = secrets.token_urlsafe(32)
-    IntakeLink.objects.create(
+    link = IntakeLink.objects.create(
         request=request,
         token_hash=hash_token(token),
         expires_at=timezone.now() + timedelta(days=settings.INTAKE_LINK_DAYS),
     )
-    return token
+    return link, token
+
+
+def intake_link_issue(*, request: ConsultationRequest) -> str:
+    """Create a link for the request and return its token (put in one email, never stored)."""
+    return _new_link(request)[1]
+
+
+def intake_link_for_this_browser(*, request: ConsultationRequest) -> IntakeLink:
+    """A link for the browser that made the request: it keeps the link's id in its session, so
+    the token is thrown away at once and exists nowhere but in the patient's email."""
+    return _new_link(request)[0]
 
 
 def intake_links_revoke(*, request: ConsultationRequest) -> int:

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from booking import links
-from booking.emails import email_enqueue, email_queue
+from booking.emails import KINDS_WITH_INTAKE_LINK, SUPERSEDED, email_enqueue, email_queue
 from booking.models import ConsultationRequest, Email, RequestEvent
 
 Status = ConsultationRequest.Status
@@ -64,7 +64,7 @@ def request_note_add(*, request: ConsultationRequest, actor, text: str) -> Reque
 def intake_link_reissue(*, request: ConsultationRequest, actor) -> Email | None:
     """Revoke every link and email the patient a new one."""
     with transaction.atomic():
-        revoked = links.intake_links_revoke(request=request)
+        revoked = _revoke_links(request)
         sequence = request.emails.filter(kind=Email.Kind.INTAKE_LINK_REISSUED).count() + 1
         email = email_queue(request=request, kind=Email.Kind.INTAKE_LINK_REISSUED, sequence=sequence)
         RequestEvent.objects.create(
@@ -78,19 +78,39 @@ def intake_link_reissue(*, request: ConsultationRequest, actor) -> Email | None:
 
 def intake_links_revoke(*, request: ConsultationRequest, actor) -> int:
     with transaction.atomic():
-        revoked = links.intake_links_revoke(request=request)
+        revoked = _revoke_links(request)
         RequestEvent.objects.create(
             request=request, actor=actor, kind=RequestEvent.Kind.LINK, text=f"{revoked} link(s) revoked."
         )
     return revoked
 
 
-def email_resend(*, email: Email, actor) -> None:
-    """Send an email again on purpose (for example after a bounce was fixed)."""
+def _revoke_links(request):
+    """Revoke the links, and the unsent emails that would mint a new one when they go out."""
+    Email.objects.filter(
+        request=request,
+        kind__in=KINDS_WITH_INTAKE_LINK,
+        status__in=[Email.Status.PENDING, Email.Status.RETRYING],
+    ).update(status=Email.Status.FAILED, last_error=f"{SUPERSEDED} the intake links were revoked.")
+    return links.intake_links_revoke(request=request)
+
+
+def email_resend(*, email: Email, actor) -> bool:
+    """Send an email again on purpose (for example after a bounce was fixed).
+
+    Not while a worker is sending it (that could send it twice), and not an email that a later
+    change made untrue (a superseded appointment email, a link that was revoked).
+    """
     with transaction.atomic():
-        Email.objects.filter(pk=email.pk).update(
-            status=Email.Status.PENDING, attempts=0, last_error="", next_attempt_at=None, claimed_by=""
-        )
+        email = Email.objects.select_for_update().get(pk=email.pk)
+        if email.status == Email.Status.SENDING or email.last_error.startswith(SUPERSEDED):
+            return False
+        email.status = Email.Status.PENDING
+        email.attempts = 0
+        email.last_error = ""
+        email.next_attempt_at = None
+        email.claimed_by = ""
+        email.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "claimed_by"])
         RequestEvent.objects.create(
             request=email.request,
             actor=actor,
@@ -98,3 +118,4 @@ def email_resend(*, email: Email, actor) -> None:
             text=f"Resend requested: {email.get_kind_display()}.",
         )
         transaction.on_commit(lambda: email_enqueue(email.pk))
+    return True

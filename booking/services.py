@@ -18,7 +18,8 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class CreatedRequest:
     request: ConsultationRequest
-    intake_token: str | None
+    # The intake link for the browser that sent the request (None for a repeated submission).
+    browser_link_id: int | None
     created: bool
 
 
@@ -40,7 +41,8 @@ def consultation_request_create(
     source_article: str = "",
     submission_token: UUID | None = None,
 ) -> CreatedRequest:
-    """Save a request, issue its private intake link and queue the two notices.
+    """Save a request, open the intake to the browser that sent it, and queue the two notices
+    (the patient's carries its own private link).
 
     A second call with the same ``submission_token`` (a double click, a refresh)
     returns the first request instead of creating another.
@@ -48,7 +50,7 @@ def consultation_request_create(
     if submission_token is not None:
         existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
         if existing:
-            return CreatedRequest(request=existing, intake_token=None, created=False)
+            return CreatedRequest(request=existing, browser_link_id=None, created=False)
 
     request = ConsultationRequest(
         first_name=first_name,
@@ -68,11 +70,13 @@ def consultation_request_create(
         source_article=source_article,
         submission_token=submission_token,
     )
-    request.full_clean()
+    # Uniqueness is left to the database: a twin submission committing meanwhile shows up as
+    # the IntegrityError handled below, not as a validation error.
+    request.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
             request.save()
-            token = links.intake_link_issue(request=request)
+            link = links.intake_link_for_this_browser(request=request)
             email_queue(request=request, kind=Email.Kind.REQUEST_RECEIVED)
             email_queue(request=request, kind=Email.Kind.STAFF_NEW_REQUEST)
     except IntegrityError:
@@ -80,6 +84,6 @@ def consultation_request_create(
         existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
         if submission_token is None or existing is None:
             raise
-        return CreatedRequest(request=existing, intake_token=None, created=False)
+        return CreatedRequest(request=existing, browser_link_id=None, created=False)
     logger.info("Consultation request %s created.", request.pk)
-    return CreatedRequest(request=request, intake_token=token, created=True)
+    return CreatedRequest(request=request, browser_link_id=link.pk, created=True)

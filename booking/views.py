@@ -38,14 +38,14 @@ def request_consultation(request):
     if form.looks_automated():
         # Answer as if it worked, so that a robot learns nothing; nothing is saved or sent.
         logger.info("Consultation form submission discarded as automated.")
-        return render(request, "booking/thanks.html", {"reference": new_reference(), "intake_path": None})
+        return render(request, "booking/thanks.html", {"reference": new_reference(), "intake_available": False})
     if not form.is_valid():
         return render(request, "booking/request_form.html", {"form": form})
 
     result = consultation_request_create(**form.service_kwargs())
-    previous = request.session.get(THANKS_SESSION_KEY, {})
-    token = result.intake_token or (previous.get("token") if previous.get("id") == result.request.pk else None)
-    request.session[THANKS_SESSION_KEY] = {"id": result.request.pk, "token": token}
+    if result.created:
+        request.session[INTAKE_SESSION_KEY] = result.browser_link_id
+    request.session[THANKS_SESSION_KEY] = {"id": result.request.pk}
     return redirect("booking:thanks")
 
 
@@ -55,13 +55,18 @@ def thanks(request):
     consultation = ConsultationRequest.objects.filter(pk=stored["id"]).first() if stored else None
     if consultation is None:
         return redirect("booking:request")
-    token = stored.get("token")
     context = {
         "reference": consultation.reference,
-        "intake_path": links.intake_path(token) if token else None,
+        "intake_available": intake_open_in_this_browser(request, consultation),
         "intake_link_days": settings.INTAKE_LINK_DAYS,
     }
     return render(request, "booking/thanks.html", context)
+
+
+def intake_open_in_this_browser(request, consultation) -> bool:
+    """Whether this browser can open the request's intake without the emailed link."""
+    link_id = request.session.get(INTAKE_SESSION_KEY)
+    return bool(link_id) and consultation.intake_links.usable().filter(pk=link_id).exists()
 
 
 @never_cache

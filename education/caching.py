@@ -4,13 +4,17 @@ Every key carries a content version. Any change to a topic, article or reference
 replaces the version, so every page built from the old content is ignored at once
 (a changed title also shows in lists, related links and topic pages). The version
 lives in the shared cache, so all web machines see the change together.
+
+A cache that is down or hung is a miss, never an error: the pages are then built on every
+visit. (An edit made while Redis was unreachable may show only once its pages expire.)
 """
 
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
+
+from clinic.outage import cache_get, cache_set
 
 VERSION_KEY = "education:version"
 
@@ -20,7 +24,11 @@ def cache_seconds():
 
 
 def content_version():
-    return cache.get_or_set(VERSION_KEY, lambda: uuid.uuid4().hex, timeout=None)
+    version = cache_get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache_set(VERSION_KEY, version, None)
+    return version
 
 
 def invalidate():
@@ -34,15 +42,15 @@ def invalidate():
 
 
 def _new_version():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache_set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def get_or_build(name, build):
     """The cached value for ``name``, built and stored on a miss. ``None`` is never stored."""
     key = f"education:{content_version()}:{name}"
-    value = cache.get(key)
+    value = cache_get(key)
     if value is None:
         value = build()
         if value is not None:
-            cache.set(key, value, timeout=cache_seconds())
+            cache_set(key, value, cache_seconds())
     return value

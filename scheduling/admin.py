@@ -4,6 +4,8 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,15 +28,15 @@ class ScheduleSetupAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        slots.schedule_changed()
+        transaction.on_commit(slots.schedule_changed)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        slots.schedule_changed()
+        transaction.on_commit(slots.schedule_changed)
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        slots.schedule_changed()
+        transaction.on_commit(slots.schedule_changed)
 
 
 @admin.register(ConsultationType)
@@ -170,13 +172,13 @@ class AppointmentAdmin(admin.ModelAdmin):
         ]
         return custom + super().get_urls()
 
-    @admin.action(description="Cancel the selected appointments (the patients are emailed)")
+    @admin.action(description="Cancel the selected appointments (the patients are emailed)", permissions=["change"])
     def cancel_selected(self, request, queryset):
         self._each(
             request, queryset, lambda a: services.appointment_cancel(appointment=a, by=request.user), "cancelled"
         )
 
-    @admin.action(description="Mark as completed")
+    @admin.action(description="Mark as completed", permissions=["change"])
     def mark_completed(self, request, queryset):
         self._each(
             request,
@@ -185,7 +187,7 @@ class AppointmentAdmin(admin.ModelAdmin):
             "marked completed",
         )
 
-    @admin.action(description="Mark as no-show")
+    @admin.action(description="Mark as no-show", permissions=["change"])
     def mark_no_show(self, request, queryset):
         self._each(
             request,
@@ -244,6 +246,8 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     def agenda_view(self, request):
         """Booked consultations for a day or a week, per location, in the location's time."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         try:
             day = date.fromisoformat(request.GET.get("date", ""))
         except ValueError:

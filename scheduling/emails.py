@@ -56,7 +56,7 @@ def _context_without_link(email):
         "is_in_person": mode == ConsultationType.Mode.IN_PERSON,
         "location": appointment.location,
         "hours": email.context.get("hours"),
-        "change_window_hours": _hours(settings.SCHEDULING_CHANGE_WINDOW_HOURS),
+        "change_window_hours": change_window_hours(),
     }
 
 
@@ -73,5 +73,7 @@ def _invite(email):
     return [("invite.ics", invites.appointment_ics(appointment), f"text/calendar; method={method}")]
 
 
-def _hours(value):
+def change_window_hours():
+    """The change window for people to read: 24, not 24.0."""
+    value = settings.SCHEDULING_CHANGE_WINDOW_HOURS
     return int(value) if float(value).is_integer() else value

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from booking.emails import email_queue
+from booking.emails import SUPERSEDED, email_queue
 from booking.models import ConsultationRequest, Email, RequestEvent
 from booking.pipeline import consultation_request_set_status
 from scheduling import slots
@@ -205,6 +205,9 @@ def appointment_close(*, appointment: Appointment, status: str, by) -> Appointme
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if appointment.status == status:
         return appointment
+    if appointment.status == Appointment.Status.CANCELLED:
+        # A cancelled appointment was never held; it cannot be completed or missed.
+        raise ChangeWindowPassed(appointment)
     appointment.status = status
     appointment.save(update_fields=["status", "updated_at"])
     _supersede_unsent(appointment)
@@ -336,4 +339,4 @@ def _supersede_unsent(appointment):
         kind__in=APPOINTMENT_EMAIL_KINDS,
         status__in=[Email.Status.PENDING, Email.Status.RETRYING],
         context__appointment_id=appointment.pk,
-    ).update(status=Email.Status.FAILED, last_error="Superseded: the appointment changed before this was sent.")
+    ).update(status=Email.Status.FAILED, last_error=f"{SUPERSEDED} the appointment changed before this was sent.")

@@ -6,18 +6,18 @@ own time next to each time. Access comes from the session: the one that made the
 leaves the address bar at once (as booking's intake links do).
 """
 
-from django.conf import settings
+from datetime import datetime, time
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from booking import links as booking_links
 from booking.models import ConsultationRequest
-from booking.views import THANKS_SESSION_KEY
+from booking.views import THANKS_SESSION_KEY, intake_open_in_this_browser
 from scheduling import links, services, slots
-from scheduling.emails import clock_text, when_text
+from scheduling.emails import change_window_hours, clock_text, when_text
 from scheduling.models import Appointment, ConsultationType, Location
 from scheduling.picker import COMMON_TIME_ZONES, Choice, parse_start
 
@@ -41,12 +41,13 @@ def booked(request):
     appointment = _session_appointment(request)
     if appointment is None:
         return redirect("booking:request")
-    stored = request.session.get(THANKS_SESSION_KEY) or {}
-    token = stored.get("token") if stored.get("id") == appointment.request_id else None
     return render(
         request,
         "scheduling/booked.html",
-        {**_appointment_context(appointment), "intake_path": booking_links.intake_path(token) if token else None},
+        {
+            **_appointment_context(appointment),
+            "intake_available": intake_open_in_this_browser(request, appointment.request),
+        },
     )
 
 
@@ -175,12 +176,18 @@ def _picker(request, *, consultation, appointment=None):
         "times": [_time_option(slot, tz, patient_tz, with_date=bool(alternatives)) for slot in shown],
         "error": error,
         "clinic_tz": tz.key,
-        "clinic_tz_label": timezone.localtime(timezone.now(), tz).strftime("%Z"),
+        # EST or EDT as on the day shown, which may be after a clock change.
+        "clinic_tz_label": _zone_label(day, tz),
         "patient_tz": patient_tz.key if patient_tz else "",
         "time_zones": COMMON_TIME_ZONES,
         "form_action": request.path,
     }
     return render(request, "scheduling/book.html", context, status=409 if alternatives else 200)
+
+
+def _zone_label(day, tz):
+    moment = datetime.combine(day, time(12), tzinfo=tz) if day else timezone.localtime(timezone.now(), tz)
+    return moment.strftime("%Z")
 
 
 def _day_and_times(wanted, open_days, lookup, fresh=False):
@@ -230,9 +237,5 @@ def _appointment_context(appointment):
         "clinic_tz": tz.key,
         "can_change": appointment.patient_can_change(),
         "is_booked": appointment.status == Appointment.Status.BOOKED,
-        "window_hours": _hours(settings.SCHEDULING_CHANGE_WINDOW_HOURS),
+        "window_hours": change_window_hours(),
     }
-
-
-def _hours(value):
-    return int(value) if float(value).is_integer() else value

@@ -309,3 +309,59 @@ def test_starting_the_site_repairs_the_coordinator_group():
     group.delete()
     call_command("sync_roles", verbosity=0)
     assert Group.objects.get(name="Intake coordinators").permissions.count() == len(codenames)
+
+
+def test_an_email_being_sent_or_made_untrue_is_not_resent(coordinator_client):
+    obj = ConsultationRequestFactory()
+    sending = Email.objects.create(request=obj, kind="request_received", status="sending", recipients=["a@b.c"])
+    superseded = Email.objects.create(
+        request=obj,
+        kind="appointment_confirmed",
+        status="failed",
+        recipients=["a@b.c"],
+        last_error="Superseded: the appointment changed before this was sent.",
+    )
+    for email in (sending, superseded):
+        page = coordinator_client.post(f"{LIST}{obj.pk}/resend/{email.pk}/", follow=True)
+        assert "was not resent" in page.content.decode()
+    sending.refresh_from_db()
+    superseded.refresh_from_db()
+    assert (sending.status, superseded.status) == ("sending", "failed")
+
+
+def test_revoking_links_also_stops_an_unsent_email_from_carrying_a_new_one(coordinator_client):
+    obj = ConsultationRequestFactory()
+    waiting = Email.objects.create(request=obj, kind="request_received", status="retrying", recipients=["a@b.c"])
+    coordinator_client.post(f"{LIST}{obj.pk}/link/", {"do": "revoke"})
+    waiting.refresh_from_db()
+    assert waiting.status == "failed" and waiting.last_error.startswith("Superseded:")
+    assert not obj.intake_links.usable().exists()
+
+
+def test_deleting_medicines_in_bulk_recomputes_summaries(client):
+    from django.core.management import call_command
+
+    from booking.models import Medication, MedicationTrial
+
+    call_command("load_medications", verbosity=0)
+    obj = ConsultationRequestFactory()
+    intake = Intake.objects.create(request=obj)
+    sertraline = Medication.objects.get(generic="sertraline")
+    MedicationTrial.objects.create(intake=intake, medication=sertraline, name_given="Zoloft")
+    admin = User.objects.create_superuser("root", "root@clinic.example", PASSWORD)
+    client.force_login(admin)
+    client.post(
+        "/admin/booking/medication/",
+        {"action": "delete_selected", "_selected_action": [sertraline.pk], "post": "yes"},
+    )
+    assert not Medication.objects.filter(generic="sertraline").exists()
+    assert "not in the catalog" in Intake.objects.get().screening["trials"][0]["reason"]
+
+
+def test_the_request_page_shows_automatic_timeline_entries(coordinator_client):
+    from booking.intake import consultation_request_mark_urgent
+
+    obj = ConsultationRequestFactory()
+    consultation_request_mark_urgent(request=obj)
+    html = coordinator_client.get(change_url(obj)).content.decode()
+    assert "Automatic" in html and "PHQ-9 question 9 answered above 0" in html

@@ -292,3 +292,59 @@ def test_no_health_answer_reaches_an_email_a_log_line_or_a_url(client, consultat
     for text in captured:
         for secret in [DISTINCTIVE, "Zoloft", "sertraline", "bipolar", "Bipolar", "CBT", "PHQ"]:
             assert secret not in text, f"{secret!r} leaked into: {text[:200]!r}"
+
+
+def fill_to_review(client):
+    fill_first_three_steps(client)
+    client.post(step_url(4), {**PHQ9_SEVERE, "action": "next"})
+    client.post(step_url(5), {**SAFETY_CLEAR, "action": "next"})
+
+
+def test_back_from_the_review_page_never_sends_the_history(client, consultation):
+    open_intake(client, consultation)
+    fill_to_review(client)
+    response = client.post(step_url(6), {"confirmed_accurate": "on", "action": "back"})
+    assert response["Location"] == step_url(5)
+    assert Intake.objects.get().submitted_at is None
+    assert not Email.objects.filter(kind="intake_received").exists()
+
+
+@pytest.mark.parametrize("action", ["later", "back"])
+def test_thoughts_of_self_harm_bring_the_help_page_whichever_button_is_pressed(client, consultation, action):
+    open_intake(client, consultation)
+    fill_first_three_steps(client)
+    response = client.post(step_url(4), {**PHQ9_SEVERE, "item_9": "2", "action": action})
+    assert response["Location"] == "/consultation/intake/support/"
+
+
+def test_urgency_is_on_the_timeline_once(client, consultation):
+    open_intake(client, consultation)
+    fill_first_three_steps(client)
+    for _ in range(2):
+        client.post(step_url(4), {**PHQ9_SEVERE, "item_9": "1", "action": "next"})
+    assert list(consultation.events.values_list("kind", flat=True)) == ["urgent"]
+
+
+def test_sending_twice_sends_once_and_the_status_change_is_on_the_timeline(client, consultation, settings):
+    settings.STAFF_NOTIFICATION_EMAILS = ["coordinator@clinic.example"]
+    open_intake(client, consultation)
+    fill_to_review(client)
+    intake = Intake.objects.get()
+    from booking.intake import intake_submit
+
+    intake_submit(intake=intake)
+    intake_submit(intake=intake)  # a second tab still showing the review page
+    assert Email.objects.filter(kind="intake_received").count() == 1
+    event = consultation.events.get(kind="status")
+    assert (event.from_status, event.to_status) == ("new", "intake_received")
+
+
+def test_a_medicine_added_to_the_catalog_later_is_recognised_in_older_trials(client, consultation):
+    open_intake(client, consultation)
+    client.post(step_url(1), {"action": "next"})
+    client.post(step_url(2), trial_data([SERTRALINE | {"name_given": "Brightzac"}]))
+    assert "not in the catalog" in Intake.objects.get().screening["trials"][0]["reason"]
+
+    Medication.objects.filter(generic="sertraline").update(brands="Zoloft;Brightzac")
+    screenings_recompute()
+    assert "not in the catalog" not in Intake.objects.get().screening["trials"][0]["reason"]

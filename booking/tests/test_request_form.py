@@ -51,24 +51,28 @@ def test_a_valid_request_is_saved_and_shows_a_reference_and_the_intake_link(clie
     assert not set(request.reference) & set("0O1IL")
 
 
-def test_the_intake_link_on_the_thanks_page_opens_the_intake(client):
+def test_the_thanks_page_opens_the_intake_in_the_same_browser(client):
     client.post(URL, valid_form_data())
-    thanks = client.get("/consultation/thanks/")
-    path = thanks.context["intake_path"]
-    response = client.get(path)
-    assert response.status_code == 302
-    assert response["Location"] == "/consultation/intake/"
+    thanks = client.get("/consultation/thanks/").content.decode()
+    assert 'href="/consultation/intake/"' in thanks
     step = client.get("/consultation/intake/", follow=True)
     assert step.status_code == 200
     assert "Step 1 of 6: Your depression now" in step.content.decode()
 
 
-def test_the_token_itself_is_never_stored(client):
+def test_no_intake_token_is_kept_anywhere_but_in_the_email(client):
     client.post(URL, valid_form_data())
-    token = client.get("/consultation/thanks/").context["intake_path"].rstrip("/").rsplit("/", 1)[1]
     link = ConsultationRequest.objects.get().intake_links.get()
-    assert token not in link.token_hash
     assert len(link.token_hash) == 64
+    # The browser holds the link's id, not a token; the token of this link was never kept.
+    assert client.session["intake_link_id"] == link.pk
+    assert client.session["consultation_thanks"] == {"id": link.request_id}
+
+
+def test_a_mangled_article_value_is_dropped_not_refused(client):
+    response = client.post(URL, valid_form_data(article="tms guide <b>"))
+    assert response.status_code == 302
+    assert ConsultationRequest.objects.get().source_article == ""
 
 
 def test_both_notices_are_recorded_for_sending(client, settings):
@@ -108,7 +112,7 @@ def test_a_second_post_of_the_same_form_shows_the_same_request(client):
     assert Email.objects.filter(kind="request_received").count() == 1
     thanks = client.get("/consultation/thanks/")
     assert ConsultationRequest.objects.get().reference in thanks.content.decode()
-    assert thanks.context["intake_path"]
+    assert thanks.context["intake_available"]
 
 
 @pytest.mark.parametrize(

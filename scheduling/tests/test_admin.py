@@ -84,3 +84,35 @@ def test_intake_coordinators_see_the_agenda_but_do_not_set_up_hours(client, db, 
     assert client.get("/admin/scheduling/appointment/agenda/").status_code == 200
     assert client.get("/admin/scheduling/appointment/").status_code == 200
     assert client.get("/admin/scheduling/availability/add/").status_code == 403
+
+
+def test_staff_who_may_only_look_cannot_cancel_or_close(client, booked, settings):
+    from django.contrib.auth.models import Permission, User
+
+    settings.ADMIN_REQUIRE_2FA = False
+    viewer = User.objects.create_user("viewer", password="a-long-staff-password-42", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_appointment"))
+    client.force_login(viewer)
+    for action in ["cancel_selected", "mark_completed", "mark_no_show"]:
+        client.post("/admin/scheduling/appointment/", {"action": action, "_selected_action": [booked.pk]})
+    booked.refresh_from_db()
+    assert booked.status == Appointment.Status.BOOKED
+    assert not Email.objects.filter(kind=Email.Kind.APPOINTMENT_CANCELLED).exists()
+
+
+def test_staff_without_appointment_rights_do_not_see_the_agenda(client, booked, settings):
+    from django.contrib.auth.models import User
+
+    settings.ADMIN_REQUIRE_2FA = False
+    client.force_login(User.objects.create_user("editor", password="a-long-staff-password-42", is_staff=True))
+    response = client.get("/admin/scheduling/appointment/agenda/?date=2027-03-09")
+    assert response.status_code == 403
+    assert booked.request.reference not in response.content.decode()
+
+
+def test_a_cancelled_appointment_cannot_be_marked_completed(booked, admin_user):
+    services.appointment_cancel(appointment=booked, by=admin_user)
+    with pytest.raises(services.ChangeWindowPassed):
+        services.appointment_close(appointment=booked, status=Appointment.Status.COMPLETED, by=admin_user)
+    booked.refresh_from_db()
+    assert booked.status == Appointment.Status.CANCELLED

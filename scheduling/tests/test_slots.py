@@ -229,18 +229,21 @@ def test_the_list_of_open_days_is_cached_until_the_schedule_changes(
     assert slots.open_days(**lookup)[0] == date(2027, 3, 10)
 
 
-def test_new_hours_entered_by_staff_show_at_once(clinic, now, admin_client, settings):
+def test_new_hours_entered_by_staff_show_at_once(
+    clinic, now, admin_client, settings, django_capture_on_commit_callbacks
+):
     settings.ADMIN_REQUIRE_2FA = False
     lookup = {"consultation_type": clinic["type"], "location": clinic["location"]}
     assert date(2027, 3, 13) not in slots.open_days(**lookup)  # a Saturday
-    admin_client.post(
-        "/admin/scheduling/availability/add/",
-        {
-            "staff": clinic["staff"].pk,
-            "location": clinic["location"].pk,
-            "weekday": 5,
-            "start_time": "09:00",
-            "end_time": "12:00",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            "/admin/scheduling/availability/add/",
+            {
+                "staff": clinic["staff"].pk,
+                "location": clinic["location"].pk,
+                "weekday": 5,
+                "start_time": "09:00",
+                "end_time": "12:00",
+            },
+        )
     assert date(2027, 3, 13) in slots.open_days(**lookup)
