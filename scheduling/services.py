@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from booking.emails import SUPERSEDED, email_queue
@@ -54,6 +54,19 @@ class Overlap(IntegrityError):
     """Raised by the Python check; PostgreSQL raises its own IntegrityError first."""
 
 
+def _lost_race(error: Exception) -> bool:
+    """Whether a failed insert means another booking got the time first.
+
+    Usually PostgreSQL reports an exclusion-constraint violation (an IntegrityError). When two
+    bookings for the same time are inserted at the same instant, each waits for the other to
+    finish its constraint check and PostgreSQL ends that with a deadlock error on one of them
+    (SQLSTATE 40P01): that is the same lost race, not a fault.
+    """
+    if isinstance(error, IntegrityError):
+        return True
+    return getattr(error.__cause__, "sqlstate", None) == "40P01"
+
+
 @transaction.atomic
 def appointment_book(
     *,
@@ -91,7 +104,9 @@ def appointment_book(
                     request.pk, from_statuses=EARLY_STATUSES, to=ConsultationRequest.Status.CONSULTATION_SCHEDULED
                 )
                 _email(appointment, Email.Kind.APPOINTMENT_CONFIRMED, dedupe=f"confirmed:{appointment.uid}")
-        except IntegrityError:
+        except (IntegrityError, OperationalError) as error:
+            if not _lost_race(error):
+                raise
             # Either this staff member's time was just taken (try the next person free then),
             # or this request was booked a moment ago in another tab.
             if existing := Appointment.objects.booked().filter(request=request).first():
@@ -151,7 +166,9 @@ def appointment_reschedule(
             with transaction.atomic():
                 appointment.save()
                 _check_no_overlap(appointment)
-        except IntegrityError:
+        except (IntegrityError, OperationalError) as error:
+            if not _lost_race(error):
+                raise
             appointment.sequence -= 1
             continue
         break

@@ -327,3 +327,20 @@ def test_a_reminder_already_due_when_booked_is_skipped_and_a_late_beat_sends_onl
     now.move_to(second.start - timedelta(hours=2))
     assert services.reminders_queue() == 1
     assert reminders()[-1] == f"reminder:{second.pk}:{second.start.isoformat()}:2"
+
+
+def test_a_deadlock_between_two_simultaneous_bookings_counts_as_a_lost_race():
+    from django.db import OperationalError
+
+    class PostgresError(Exception):
+        def __init__(self, sqlstate):
+            self.sqlstate = sqlstate
+
+    def raised(sqlstate):
+        error = OperationalError("from the database")
+        error.__cause__ = PostgresError(sqlstate)
+        return error
+
+    assert services._lost_race(raised("40P01"))  # deadlock_detected
+    assert not services._lost_race(raised("57P01"))  # the server shut down: a real fault
+    assert services._lost_race(services.Overlap("taken"))
