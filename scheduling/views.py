@@ -171,7 +171,11 @@ def _picker(request, *, consultation, appointment=None):
         "types": types,
         "locations": locations,
         "show_filters": not exclude and (len(types) > 1 or len(locations) > 1),
-        "days": [{"date": d, "query": choice.query(day=d.isoformat()), "current": d == day} for d in open_days],
+        "days": [
+            # Formatted here rather than with the template's date filter: thirty of them per page.
+            {"label": f"{d:%a}, {d:%b} {d.day}", "query": choice.query(day=d.isoformat()), "current": d == day}
+            for d in open_days
+        ],
         "day": day,
         "times": [_time_option(slot, tz, patient_tz, with_date=bool(alternatives)) for slot in shown],
         "error": error,

@@ -53,6 +53,7 @@ def test_the_picker_lists_days_as_links_and_times_as_radios_in_a_fieldset(patien
     assert_page_rules(html)
     assert "<fieldset>" in html and "<legend" in html
     assert "Open times on Tuesday, March 9" in html
+    assert 'aria-current="date">Tue, Mar 9</a>' in html and ">Wed, Mar 10</a>" in html
     assert "America/New_York" in html
     assert radios(html)[0] == TUESDAY_9.isoformat()
     assert re.search(r'<label class="form-check-label" for="start-\d+">9:00 a.m.</label>', html)
