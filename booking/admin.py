@@ -29,6 +29,7 @@ from booking import pipeline
 from booking.intake_review import STEPS, review_sections
 from booking.models import ConsultationRequest, Email, Intake, Medication
 from booking.models.requests import pipeline_priority
+from clinic.admin import ReadOnlyAdmin
 from clinic.audit import audit_record
 from clinic.models import AuditEvent
 
@@ -449,7 +450,7 @@ class MedicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Email)
-class EmailAdmin(admin.ModelAdmin):
+class EmailAdmin(ReadOnlyAdmin):
     """Delivery state of every email; read-only (resend from the request page)."""
 
     list_display = ["request", "kind", "status", "attempts", "created_at", "sent_at", "last_error"]
@@ -457,12 +458,3 @@ class EmailAdmin(admin.ModelAdmin):
     search_fields = ["=request__reference"]
     list_select_related = ["request"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

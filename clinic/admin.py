@@ -3,8 +3,21 @@ from django.contrib import admin
 from clinic.models import AuditEvent
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records kept by the system (audit entries, email deliveries): nobody adds, edits or deletes them here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Readable by superusers only; nobody can add, change or delete an entry."""
 
     list_display = ["at", "username", "action", "object_type", "object_id", "summary", "ip_address"]
@@ -18,12 +31,3 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
