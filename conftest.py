@@ -39,6 +39,6 @@ def postgres():
 @pytest.fixture(autouse=True)
 def _redis_breaker_closed():
     """A test that simulates an outage must not make the next one skip Redis."""
-    from clinic.outage import redis_breaker
+    from core.outage import redis_breaker
 
     redis_breaker.reset()

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from booking import emails
+from booking.services import emails
 
 
 @shared_task(bind=True, max_retries=None, ignore_result=True)

@@ -6,6 +6,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django_otp.admin import OTPAdminAuthenticationForm
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from booking.dashboard import dashboard
+
 
 class TOTPAdminAuthenticationForm(OTPAdminAuthenticationForm):
     """Password and authenticator code on one form: staff have one TOTP device each
@@ -43,6 +45,4 @@ class ClinicAdminSite(AdminSite):
         return allowed
 
     def index(self, request, extra_context=None):
-        from booking.dashboard import dashboard
-
         return super().index(request, {"dashboard": dashboard(request.user), **(extra_context or {})})

@@ -3,12 +3,11 @@ from django.contrib.admin import apps as admin_apps
 
 
 class ClinicConfig(AppConfig):
+    """The project package: settings, URLs, the Celery app and the staff admin site, wiring the apps together."""
+
     default = True
     name = "clinic"
     verbose_name = "Clinic site"
-
-    def ready(self):
-        from clinic import audit  # noqa: F401 - connects the sign-in receivers
 
 
 class ClinicAdminConfig(admin_apps.AdminConfig):

@@ -1,7 +1,7 @@
 """Public education pages. What each page shows is built (and cached) in ``pages``."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -68,18 +68,3 @@ def search(request):
     if query:
         results = list(Article.objects.published().select_related("topic").search(query)[:MAX_SEARCH_RESULTS])
     return render(request, "education/search.html", {"query": query, "results": results})
-
-
-@require_safe
-def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        # Private pages reached by personal links: nothing there for a search engine.
-        "Disallow: /consultation/intake/",
-        "Disallow: /appointments/",
-        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
-    ]
-    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-    patch_cache_control(response, public=True, max_age=60 * 60 * 24)
-    return response

@@ -1,4 +1,4 @@
-"""What the appointment emails add to booking's email pipeline: the time, private links, the invite.
+"""The appointment emails, sent through booking's outbox: their templates, the time, private links, the invite.
 
 Emails name the time, the kind of call and the clinic; never a treatment or a condition.
 """
@@ -8,18 +8,18 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from booking.emails import KindExtras, register_kind_extras
-from booking.models import Email
+from booking.services import EmailKind, email_kind_register
 from scheduling import invites, links
-from scheduling.models import Appointment, ConsultationType
+from scheduling.models import Appointment, AppointmentEmail, ConsultationType
 
 
 def register():
-    for kind in (Email.Kind.APPOINTMENT_CONFIRMED, Email.Kind.APPOINTMENT_RESCHEDULED, Email.Kind.APPOINTMENT_REMINDER):
-        register_kind_extras(kind, KindExtras(context=_context, attachments=_invite))
-    register_kind_extras(
-        Email.Kind.APPOINTMENT_CANCELLED, KindExtras(context=_context_without_link, attachments=_invite)
-    )
+    for kind, label in AppointmentEmail.choices:
+        # A cancellation carries no link to change a time that no longer exists.
+        context = _context_without_link if kind == AppointmentEmail.CANCELLED else _context
+        email_kind_register(
+            EmailKind(key=kind, label=label, template=f"scheduling/emails/{kind}", context=context, attachments=_invite)
+        )
 
 
 def when_text(moment: datetime, tz) -> str:

@@ -1,12 +1,10 @@
 """Private links to change or cancel an appointment: the token for the patient, its hash for us."""
 
-import secrets
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.links import hash_token
+from core.tokens import hash_token, new_token, plausible_token
 from scheduling.models import Appointment, AppointmentLink
 
 
@@ -18,13 +16,13 @@ def appointment_link_issue(*, appointment: Appointment, email=None) -> str:
     """
     if email is not None:
         AppointmentLink.objects.filter(email=email, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    token = secrets.token_urlsafe(32)
-    AppointmentLink.objects.create(appointment=appointment, email=email, token_hash=hash_token(token))
+    token, token_hash = new_token()
+    AppointmentLink.objects.create(appointment=appointment, email=email, token_hash=token_hash)
     return token
 
 
 def appointment_link_find(token: str) -> AppointmentLink | None:
-    if not token or len(token) > 100:
+    if not plausible_token(token):
         return None
     return AppointmentLink.objects.usable().select_related("appointment").filter(token_hash=hash_token(token)).first()
 

@@ -24,6 +24,15 @@ def validate_time_zone(value):
         raise ValidationError(f"{value!r} is not a time zone name such as America/New_York.") from exc
 
 
+class AppointmentEmail(models.TextChoices):
+    """The kinds of email scheduling sends through booking's outbox (see scheduling/emails.py)."""
+
+    CONFIRMED = "appointment_confirmed", "Patient: appointment confirmed"
+    RESCHEDULED = "appointment_rescheduled", "Patient: appointment moved"
+    CANCELLED = "appointment_cancelled", "Patient: appointment cancelled"
+    REMINDER = "appointment_reminder", "Patient: appointment reminder"
+
+
 class ConsultationType(models.Model):
     class Mode(models.TextChoices):
         PHONE = "phone", "Phone call"

@@ -14,20 +14,13 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
-from booking.emails import SUPERSEDED, email_queue
 from booking.models import ConsultationRequest, Email, RequestEvent
-from booking.pipeline import consultation_request_set_status
+from booking.services import consultation_request_set_status, email_queue, emails_supersede
 from scheduling import slots
-from scheduling.models import Appointment, AppointmentChange, ConsultationType, Location
+from scheduling.models import Appointment, AppointmentChange, AppointmentEmail, ConsultationType, Location
 
 logger = logging.getLogger(__name__)
 
-APPOINTMENT_EMAIL_KINDS = [
-    Email.Kind.APPOINTMENT_CONFIRMED,
-    Email.Kind.APPOINTMENT_RESCHEDULED,
-    Email.Kind.APPOINTMENT_CANCELLED,
-    Email.Kind.APPOINTMENT_REMINDER,
-]
 # Requests at these stages move to "consultation scheduled" when a time is booked.
 EARLY_STATUSES = [
     ConsultationRequest.Status.NEW,
@@ -103,7 +96,7 @@ def appointment_book(
                 _move_request(
                     request.pk, from_statuses=EARLY_STATUSES, to=ConsultationRequest.Status.CONSULTATION_SCHEDULED
                 )
-                _email(appointment, Email.Kind.APPOINTMENT_CONFIRMED, dedupe=f"confirmed:{appointment.uid}")
+                _email(appointment, AppointmentEmail.CONFIRMED, dedupe=f"confirmed:{appointment.uid}")
         except (IntegrityError, OperationalError) as error:
             if not _lost_race(error):
                 raise
@@ -180,7 +173,7 @@ def appointment_reschedule(
     transaction.on_commit(slots.schedule_changed)
     _email(
         appointment,
-        Email.Kind.APPOINTMENT_RESCHEDULED,
+        AppointmentEmail.RESCHEDULED,
         dedupe=f"rescheduled:{appointment.uid}:{appointment.sequence}",
         old_start=old_start.isoformat(),
     )
@@ -209,7 +202,7 @@ def appointment_cancel(
         to=ConsultationRequest.Status.NEW,
         by=by,
     )
-    _email(appointment, Email.Kind.APPOINTMENT_CANCELLED, dedupe=f"cancelled:{appointment.uid}")
+    _email(appointment, AppointmentEmail.CANCELLED, dedupe=f"cancelled:{appointment.uid}")
     logger.info("Appointment %s cancelled.", appointment.pk)
     return appointment
 
@@ -270,7 +263,7 @@ def reminders_queue(*, now: datetime | None = None) -> int:
             continue
         try:
             with transaction.atomic():
-                _email(appointment, Email.Kind.APPOINTMENT_REMINDER, dedupe=key, hours=h)
+                _email(appointment, AppointmentEmail.REMINDER, dedupe=key, hours=h)
         except IntegrityError:
             # Another run queued it at the same moment.
             continue
@@ -351,9 +344,11 @@ def _next_sequence(request_id, kind):
 
 def _supersede_unsent(appointment):
     """Emails about this appointment not yet sent describe a time that no longer holds: drop them."""
-    Email.objects.filter(
-        request_id=appointment.request_id,
-        kind__in=APPOINTMENT_EMAIL_KINDS,
-        status__in=[Email.Status.PENDING, Email.Status.RETRYING],
-        context__appointment_id=appointment.pk,
-    ).update(status=Email.Status.FAILED, last_error=f"{SUPERSEDED} the appointment changed before this was sent.")
+    emails_supersede(
+        emails=Email.objects.filter(
+            request_id=appointment.request_id,
+            kind__in=AppointmentEmail.values,
+            context__appointment_id=appointment.pk,
+        ),
+        reason="the appointment changed before this was sent.",
+    )

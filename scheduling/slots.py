@@ -14,19 +14,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from time import time_ns
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Exists, Q
 from django.utils import timezone
 
-from clinic.outage import cache_get, cache_set
+from core.caching import VersionedCache
 from scheduling.models import Appointment, Availability, AvailabilityException, ConsultationType, Location
 
 # Open days and times are kept this long, or until any booking or hours change.
 OPEN_DAYS_CACHE_SECONDS = 60
-SCHEDULE_VERSION_KEY = "scheduling:schedule-version"
+schedule_cache = VersionedCache("scheduling", timeout=OPEN_DAYS_CACHE_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -257,19 +256,13 @@ def next_open(
 
 def schedule_changed() -> None:
     """Forget every cached list of open days (after a booking, a move, new hours...)."""
-    cache_set(SCHEDULE_VERSION_KEY, time_ns(), None)
+    schedule_cache.invalidate()
 
 
 def _cached(name, lookup, compute, fresh=False):
     """A value derived from the schedule, kept until the schedule changes or for a minute."""
-    version = cache_get(SCHEDULE_VERSION_KEY, 0)
     parts = [lookup["consultation_type"].pk, lookup["location"].pk, lookup.get("exclude_appointment_id") or 0]
-    key = f"scheduling:{name}:{version}:" + ":".join(map(str, parts))
-    value = None if fresh else cache_get(key)
-    if value is None:
-        value = compute()
-        cache_set(key, value, OPEN_DAYS_CACHE_SECONDS)
-    return value
+    return schedule_cache.get_or_build(f"{name}:" + ":".join(map(str, parts)), compute, fresh=fresh)
 
 
 def day_slots(*, day: date, fresh: bool = False, **lookup) -> list[Slot]:

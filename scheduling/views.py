@@ -7,6 +7,7 @@ leaves the address bar at once (as booking's intake links do).
 """
 
 from datetime import datetime, time
+from functools import wraps
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -14,8 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from booking.models import ConsultationRequest
-from booking.views import THANKS_SESSION_KEY, intake_open_in_this_browser
+from booking.sessions import intake_open_in_this_browser, thanks_request
 from scheduling import links, services, slots
 from scheduling.emails import change_window_hours, clock_text, when_text
 from scheduling.models import Appointment, ConsultationType, Location
@@ -24,10 +24,23 @@ from scheduling.picker import COMMON_TIME_ZONES, Choice, parse_start
 MANAGE_SESSION_KEY = "appointment_manage_id"
 
 
+def appointment_required(view):
+    """For pages about the appointment this browser holds: the link-unusable page otherwise."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        appointment = _session_appointment(request)
+        if appointment is None:
+            return render(request, "scheduling/link_unusable.html", status=403)
+        return view(request, appointment, *args, **kwargs)
+
+    return wrapper
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def book(request):
-    consultation = _thanks_request(request)
+    consultation = thanks_request(request)
     if consultation is None:
         return redirect("booking:request")
     if existing := Appointment.objects.booked().filter(request=consultation).first():
@@ -63,19 +76,15 @@ def manage_start(request, token):
 
 
 @never_cache
-def manage(request):
-    appointment = _session_appointment(request)
-    if appointment is None:
-        return render(request, "scheduling/link_unusable.html", status=403)
+@appointment_required
+def manage(request, appointment):
     return render(request, "scheduling/manage.html", _appointment_context(appointment))
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def change(request):
-    appointment = _session_appointment(request)
-    if appointment is None:
-        return render(request, "scheduling/link_unusable.html", status=403)
+@appointment_required
+def change(request, appointment):
     if not appointment.patient_can_change():
         return render(request, "scheduling/manage.html", _appointment_context(appointment), status=409)
     return _picker(request, consultation=appointment.request, appointment=appointment)
@@ -83,10 +92,8 @@ def change(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def cancel(request):
-    appointment = _session_appointment(request)
-    if appointment is None:
-        return render(request, "scheduling/link_unusable.html", status=403)
+@appointment_required
+def cancel(request, appointment):
     if request.method == "POST" and appointment.patient_can_change():
         try:
             services.appointment_cancel(appointment=appointment)
@@ -215,13 +222,6 @@ def _time_option(slot, tz, patient_tz, *, with_date):
         day_note = f" on {theirs:%a} {theirs.day}" if theirs.date() != local.date() else ""
         option["patient_label"] = f"{clock_text(theirs)}{day_note} your time"
     return option
-
-
-def _thanks_request(request):
-    stored = request.session.get(THANKS_SESSION_KEY)
-    if not stored or not stored.get("id"):
-        return None
-    return ConsultationRequest.objects.filter(pk=stored["id"]).first()
 
 
 def _session_appointment(request):

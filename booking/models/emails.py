@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from booking.models.requests import ConsultationRequest
 
+# Labels of every kind the outbox knows, booking's and other apps' (see email_kind_register).
+KIND_LABELS: dict[str, str] = {}
+
 
 class EmailQuerySet(models.QuerySet):
     def due(self, now=None):
@@ -28,16 +31,14 @@ class Email(models.Model):
     redelivered task never sends the same email twice."""
 
     class Kind(models.TextChoices):
+        """Booking's own kinds; other apps register theirs with the outbox (booking/services/emails.py)."""
+
         REQUEST_RECEIVED = "request_received", "Patient: request received"
         STAFF_NEW_REQUEST = "staff_new_request", "Staff: new request"
         INTAKE_RECEIVED = "intake_received", "Patient: history received"
         STAFF_INTAKE_RECEIVED = "staff_intake_received", "Staff: intake received"
         STAFF_URGENT = "staff_urgent", "Staff: urgent"
         INTAKE_LINK_REISSUED = "intake_link_reissued", "Patient: new intake link"
-        APPOINTMENT_CONFIRMED = "appointment_confirmed", "Patient: appointment confirmed"
-        APPOINTMENT_RESCHEDULED = "appointment_rescheduled", "Patient: appointment moved"
-        APPOINTMENT_CANCELLED = "appointment_cancelled", "Patient: appointment cancelled"
-        APPOINTMENT_REMINDER = "appointment_reminder", "Patient: appointment reminder"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -45,9 +46,12 @@ class Email(models.Model):
         RETRYING = "retrying", "Retrying"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # A later change made it untrue (links revoked, appointment moved): never sent or revived.
+        SUPERSEDED = "superseded", "Superseded"
 
     request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="emails")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    # One of the kinds registered with the outbox (Kind above, and other apps' kinds).
+    kind = models.CharField(max_length=30)
     # Reissued links are the only kind sent more than once per request.
     sequence = models.PositiveIntegerField(default=1)
     recipients = models.JSONField(default=list)
@@ -74,7 +78,11 @@ class Email(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} for {self.request.reference} ({self.get_status_display()})"
+        return f"{self.kind_label} for {self.request.reference} ({self.get_status_display()})"
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind.replace("_", " ").capitalize())
 
     @property
     def message_id(self):

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from booking import links
 from booking.models import ConsultationRequest, Email, Intake, RequestEvent
+from booking.services import links
 from booking.tests.factories import ConsultationRequestFactory
-from clinic.models import AuditEvent
+from core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -125,12 +125,12 @@ def test_viewing_a_request_is_audited_with_who_and_where(coordinator_client, coo
 
 def test_nobody_can_edit_or_delete_the_audit_trail_and_only_superusers_read_it(client, coordinator_client):
     event = AuditEvent.objects.create(action="view", summary="x")
-    assert coordinator_client.get("/admin/clinic/auditevent/").status_code == 403
+    assert coordinator_client.get("/admin/core/auditevent/").status_code == 403
     admin = User.objects.create_superuser("root", "root@clinic.example", PASSWORD)
     client.force_login(admin)
-    assert client.get("/admin/clinic/auditevent/").status_code == 200
-    assert client.post(f"/admin/clinic/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert client.post(f"/admin/clinic/auditevent/{event.pk}/change/", {"summary": "y"}).status_code == 403
+    assert client.get("/admin/core/auditevent/").status_code == 200
+    assert client.post(f"/admin/core/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post(f"/admin/core/auditevent/{event.pk}/change/", {"summary": "y"}).status_code == 403
     assert AuditEvent.objects.filter(summary="x").exists()
 
 
@@ -298,7 +298,7 @@ def test_starting_the_site_repairs_the_coordinator_group():
     from django.contrib.auth.models import Permission
     from django.core.management import call_command
 
-    from booking.roles import COORDINATOR_PERMISSIONS
+    from core.roles import COORDINATOR_PERMISSIONS
 
     group = Group.objects.get(name="Intake coordinators")
     group.permissions.add(Permission.objects.get(codename="delete_consultationrequest"))
@@ -317,7 +317,7 @@ def test_an_email_being_sent_or_made_untrue_is_not_resent(coordinator_client):
     superseded = Email.objects.create(
         request=obj,
         kind="appointment_confirmed",
-        status="failed",
+        status="superseded",
         recipients=["a@b.c"],
         last_error="Superseded: the appointment changed before this was sent.",
     )
@@ -326,7 +326,7 @@ def test_an_email_being_sent_or_made_untrue_is_not_resent(coordinator_client):
         assert "was not resent" in page.content.decode()
     sending.refresh_from_db()
     superseded.refresh_from_db()
-    assert (sending.status, superseded.status) == ("sending", "failed")
+    assert (sending.status, superseded.status) == ("sending", "superseded")
 
 
 def test_revoking_links_also_stops_an_unsent_email_from_carrying_a_new_one(coordinator_client):
@@ -334,7 +334,7 @@ def test_revoking_links_also_stops_an_unsent_email_from_carrying_a_new_one(coord
     waiting = Email.objects.create(request=obj, kind="request_received", status="retrying", recipients=["a@b.c"])
     coordinator_client.post(f"{LIST}{obj.pk}/link/", {"do": "revoke"})
     waiting.refresh_from_db()
-    assert waiting.status == "failed" and waiting.last_error.startswith("Superseded:")
+    assert waiting.status == "superseded" and waiting.last_error.startswith("Superseded:")
     assert not obj.intake_links.usable().exists()
 
 
@@ -359,7 +359,7 @@ def test_deleting_medicines_in_bulk_recomputes_summaries(client):
 
 
 def test_the_request_page_shows_automatic_timeline_entries(coordinator_client):
-    from booking.intake import consultation_request_mark_urgent
+    from booking.services import consultation_request_mark_urgent
 
     obj = ConsultationRequestFactory()
     consultation_request_mark_urgent(request=obj)

@@ -6,9 +6,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from booking import emails, links
-from booking.intake import screenings_recompute
 from booking.models import ConsultationRequest, Email, Intake, Medication
+from booking.services import emails, links, screenings_recompute
 from booking.tests.factories import ConsultationRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -240,7 +239,7 @@ def test_an_expired_link_explains_how_to_get_a_new_one(client, consultation):
 def test_a_revoked_link_stops_working_at_once_even_mid_intake(client, consultation):
     open_intake(client, consultation)
     client.post(step_url(1), {"action": "next"})
-    links.intake_links_revoke(request=consultation)
+    links.intake_links_expire(request=consultation)
     response = client.get(step_url(2))
     assert response.status_code == 403
     assert "This link no longer works" in response.content.decode()
@@ -330,7 +329,7 @@ def test_sending_twice_sends_once_and_the_status_change_is_on_the_timeline(clien
     open_intake(client, consultation)
     fill_to_review(client)
     intake = Intake.objects.get()
-    from booking.intake import intake_submit
+    from booking.services import intake_submit
 
     intake_submit(intake=intake)
     intake_submit(intake=intake)  # a second tab still showing the review page

@@ -48,7 +48,7 @@ def test_home_leads_to_the_consultation_form(client):
 
 
 def test_server_error_page_is_friendly_and_keeps_the_crisis_notice(rf):
-    from clinic.views import server_error
+    from core.views import server_error
 
     response = server_error(rf.get("/"))
     html = response.content.decode()

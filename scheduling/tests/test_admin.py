@@ -6,7 +6,7 @@ import pytest
 
 from booking.models import Email
 from scheduling import services
-from scheduling.models import Appointment, AppointmentChange
+from scheduling.models import Appointment, AppointmentChange, AppointmentEmail
 
 TUESDAY_9 = datetime(2027, 3, 9, 14, 0, tzinfo=UTC)
 
@@ -71,7 +71,7 @@ def test_cancel_action_emails_the_patient(staff_client, booked):
     staff_client.post("/admin/scheduling/appointment/", {"action": "cancel_selected", "_selected_action": [booked.pk]})
     booked.refresh_from_db()
     assert booked.status == Appointment.Status.CANCELLED
-    assert Email.objects.filter(kind=Email.Kind.APPOINTMENT_CANCELLED).exists()
+    assert Email.objects.filter(kind=AppointmentEmail.CANCELLED).exists()
 
 
 def test_intake_coordinators_see_the_agenda_but_do_not_set_up_hours(client, db, settings):
@@ -97,7 +97,7 @@ def test_staff_who_may_only_look_cannot_cancel_or_close(client, booked, settings
         client.post("/admin/scheduling/appointment/", {"action": action, "_selected_action": [booked.pk]})
     booked.refresh_from_db()
     assert booked.status == Appointment.Status.BOOKED
-    assert not Email.objects.filter(kind=Email.Kind.APPOINTMENT_CANCELLED).exists()
+    assert not Email.objects.filter(kind=AppointmentEmail.CANCELLED).exists()
 
 
 def test_staff_without_appointment_rights_do_not_see_the_agenda(client, booked, settings):

@@ -8,10 +8,10 @@ from django.conf import settings
 from django.core import mail
 from icalendar import Calendar
 
-from booking.emails import email_send
 from booking.models import Email
+from booking.services import email_send
 from scheduling import services
-from scheduling.models import AppointmentLink
+from scheduling.models import AppointmentEmail, AppointmentLink
 
 TUESDAY_9 = datetime(2027, 3, 9, 14, 0, tzinfo=UTC)
 MONDAY_9_DST = datetime(2027, 3, 15, 13, 0, tzinfo=UTC)
@@ -58,7 +58,7 @@ def assert_neutral(message, ics_text=""):
 
 
 def test_the_confirmation_has_the_time_a_private_link_and_a_neutral_invite_in_the_clinic_zone(appointment):
-    message = send(Email.Kind.APPOINTMENT_CONFIRMED)
+    message = send(AppointmentEmail.CONFIRMED)
     assert message.to == [appointment.request.email]
     assert "Tuesday, March 9, 2027 at 9:00 a.m. EST" in message.subject
     calendar, event, text = invite_of(message)
@@ -78,11 +78,11 @@ def test_the_confirmation_has_the_time_a_private_link_and_a_neutral_invite_in_th
 
 
 def test_a_move_updates_the_same_event_and_a_cancellation_removes_it(appointment, clinic):
-    confirmed = send(Email.Kind.APPOINTMENT_CONFIRMED)
+    confirmed = send(AppointmentEmail.CONFIRMED)
     _, first, _ = invite_of(confirmed)
 
     services.appointment_reschedule(appointment=appointment, start=MONDAY_9_DST)
-    moved = send(Email.Kind.APPOINTMENT_RESCHEDULED)
+    moved = send(AppointmentEmail.RESCHEDULED)
     calendar, event, text = invite_of(moved)
     assert str(calendar["method"]) == "REQUEST"
     assert str(event["uid"]) == str(first["uid"])
@@ -95,7 +95,7 @@ def test_a_move_updates_the_same_event_and_a_cancellation_removes_it(appointment
     assert_neutral(moved, text)
 
     services.appointment_cancel(appointment=appointment)
-    cancelled = send(Email.Kind.APPOINTMENT_CANCELLED)
+    cancelled = send(AppointmentEmail.CANCELLED)
     calendar, event, text = invite_of(cancelled)
     assert str(calendar["method"]) == "CANCEL"
     assert str(event["status"]) == "CANCELLED"
@@ -106,10 +106,10 @@ def test_a_move_updates_the_same_event_and_a_cancellation_removes_it(appointment
 
 
 def test_a_reminder_is_neutral_and_each_email_carries_its_own_working_link(appointment, now, client):
-    send(Email.Kind.APPOINTMENT_CONFIRMED)
+    send(AppointmentEmail.CONFIRMED)
     now.move_to(TUESDAY_9 - timedelta(hours=24))
     services.reminders_queue()
-    reminder = send(Email.Kind.APPOINTMENT_REMINDER)
+    reminder = send(AppointmentEmail.REMINDER)
     assert reminder.subject.startswith("Reminder: your consultation")
     assert_neutral(reminder, invite_of(reminder)[2])
     links = [re.search(r"https?://\S+(/appointments/manage/[\w-]+/)", m.body).group(1) for m in mail.outbox]
@@ -120,7 +120,7 @@ def test_a_reminder_is_neutral_and_each_email_carries_its_own_working_link(appoi
 
 
 def test_a_retried_email_gets_a_new_link_and_the_unsent_one_stops_working(appointment):
-    email = Email.objects.get(kind=Email.Kind.APPOINTMENT_CONFIRMED)
+    email = Email.objects.get(kind=AppointmentEmail.CONFIRMED)
     from scheduling.emails import _context
 
     _context(email)

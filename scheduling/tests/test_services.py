@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from booking.models import ConsultationRequest, Email
 from booking.tests.factories import ConsultationRequestFactory
 from scheduling import services, slots
-from scheduling.models import Appointment, AppointmentChange
+from scheduling.models import Appointment, AppointmentChange, AppointmentEmail
 from scheduling.tests.conftest import NOW
 
 TUESDAY_9 = datetime(2027, 3, 9, 14, 0, tzinfo=UTC)  # 9:00 EST
@@ -34,7 +34,7 @@ def test_booking_records_the_appointment_its_history_the_request_stage_and_one_c
     consultation.refresh_from_db()
     assert consultation.status == ConsultationRequest.Status.CONSULTATION_SCHEDULED
     email = Email.objects.get()
-    assert email.kind == Email.Kind.APPOINTMENT_CONFIRMED
+    assert email.kind == AppointmentEmail.CONFIRMED
     assert email.context["appointment_id"] == appointment.pk
 
     # A double click books once.
@@ -200,10 +200,10 @@ def test_moving_keeps_the_event_identity_raises_the_sequence_and_logs_it(clinic,
     assert (moved.uid, moved.sequence, moved.start) == (uid, 1, MONDAY_9_DST)
     change = moved.changes.get(action=AppointmentChange.Action.RESCHEDULED)
     assert (change.old_start, change.new_start, change.changed_by) == (TUESDAY_9, MONDAY_9_DST, None)
-    rescheduled = Email.objects.get(kind=Email.Kind.APPOINTMENT_RESCHEDULED)
+    rescheduled = Email.objects.get(kind=AppointmentEmail.RESCHEDULED)
     assert rescheduled.context["old_start"] == TUESDAY_9.isoformat()
     # The confirmation, never sent, described the old time: it is dropped.
-    assert Email.objects.get(kind=Email.Kind.APPOINTMENT_CONFIRMED).status == Email.Status.FAILED
+    assert Email.objects.get(kind=AppointmentEmail.CONFIRMED).status == Email.Status.SUPERSEDED
 
 
 def test_a_patient_may_move_into_their_own_old_buffer(clinic, consultation, now):
@@ -255,7 +255,7 @@ def test_closing_as_completed_or_no_show(clinic, consultation, now):
 
 def reminders():
     return list(
-        Email.objects.filter(kind=Email.Kind.APPOINTMENT_REMINDER).order_by("pk").values_list("dedupe_key", flat=True)
+        Email.objects.filter(kind=AppointmentEmail.REMINDER).order_by("pk").values_list("dedupe_key", flat=True)
     )
 
 
@@ -289,12 +289,12 @@ def test_no_reminder_after_a_cancellation_and_an_unsent_one_is_dropped(clinic, c
     appointment = book(clinic, consultation, MONDAY_9_DST)
     now.move_to(MONDAY_9_DST - timedelta(hours=24))
     services.reminders_queue()
-    queued = Email.objects.get(kind=Email.Kind.APPOINTMENT_REMINDER)
+    queued = Email.objects.get(kind=AppointmentEmail.REMINDER)
     assert queued.status == Email.Status.PENDING
 
     services.appointment_cancel(appointment=appointment, by=clinic["staff"])
     queued.refresh_from_db()
-    assert queued.status == Email.Status.FAILED
+    assert queued.status == Email.Status.SUPERSEDED
     now.move_to(MONDAY_9_DST - timedelta(hours=2))
     assert services.reminders_queue() == 0
     assert len(reminders()) == 1

@@ -4,6 +4,7 @@ from django.conf import settings
 
 from booking.models import Email
 from scheduling import services
+from scheduling.models import AppointmentEmail
 from scheduling.tasks import queue_reminders
 
 TUESDAY_9 = datetime(2027, 3, 9, 14, 0, tzinfo=UTC)
@@ -22,4 +23,4 @@ def test_the_task_queues_what_is_due_once(clinic, consultation, now):
     now.move_to(TUESDAY_9 - timedelta(hours=2))
     assert queue_reminders() == 1
     assert queue_reminders() == 0
-    assert Email.objects.filter(kind=Email.Kind.APPOINTMENT_REMINDER).count() == 1
+    assert Email.objects.filter(kind=AppointmentEmail.REMINDER).count() == 1

@@ -4,8 +4,8 @@ import uuid
 
 from django.core.management.base import BaseCommand
 
-from booking import emails
 from booking.models import Email
+from booking.services import emails
 
 
 class Command(BaseCommand):

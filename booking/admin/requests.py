@@ -1,0 +1,253 @@
+"""The request pipeline and the request page: what staff see, declared here; the page's own
+forms are in booking/admin/views.py, and every write goes through booking.services."""
+
+from functools import partial
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
+
+from booking import services
+from booking.admin import views
+from booking.admin.filters import AssignedFilter, IntakeStateFilter, yes_no_filter
+from booking.intake_steps import STEPS, review_sections
+from booking.models import ConsultationRequest, Intake
+from booking.models.requests import pipeline_priority
+from booking.services.exports import consultation_requests_export_csv
+from core.admin import AuditedAdminMixin, LargeTablePaginator
+
+Status = ConsultationRequest.Status
+
+
+class NotAFitForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=1000, help_text="Recorded on each request's timeline."
+    )
+
+
+@admin.register(ConsultationRequest)
+class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "urgent_badge",
+        "reference",
+        "name",
+        "received",
+        "status",
+        "interest",
+        "intake_state",
+        "phq9",
+        "tms",
+        "spravato",
+        "safety",
+        "assigned_to",
+    ]
+    list_display_links = ["reference"]
+    list_filter = [
+        "status",
+        "urgent",
+        "interest",
+        IntakeStateFilter,
+        yes_no_filter("intake__tms_likely", "TMS criteria likely met", "tms"),
+        yes_no_filter("intake__spravato_likely", "SPRAVATO criteria likely met", "spravato"),
+        yes_no_filter("intake__has_safety_flags", "has safety flags", "safety"),
+        AssignedFilter,
+        ("created_at", admin.DateFieldListFilter),
+    ]
+    search_fields = ["=reference", "first_name", "last_name", "email", "phone"]
+    search_help_text = "Search by reference, name, email or phone (+1 and digits)."
+    list_select_related = ["assigned_to", "intake"]
+    list_per_page = 50
+    show_full_result_count = False
+    paginator = LargeTablePaginator
+    actions = ["assign_to_me", "mark_contacted", "mark_consultation_scheduled", "mark_not_a_fit", "export_csv"]
+    change_form_template = "admin/booking/consultationrequest/change_form.html"
+    # What the patient told us is shown as sent; status and urgency change only through the
+    # pipeline actions, so that each change lands on the timeline.
+    ABOUT_THE_REQUEST = [
+        "reference",
+        "date_of_birth",
+        "interest",
+        "has_prescriber",
+        "insurance_carrier",
+        "heard_about",
+        "message",
+        "source_article",
+        "created_at",
+        "first_contacted_at",
+    ]
+    fieldsets = [
+        ("Contact", {"fields": ["first_name", "last_name", "email", "phone", "preferred_contact", "best_times"]}),
+        ("About the request", {"fields": ABOUT_THE_REQUEST}),
+        ("Pipeline", {"fields": ["status", "urgent", "assigned_to"]}),
+    ]
+    readonly_fields = [*ABOUT_THE_REQUEST, "status", "urgent"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def audit_label(self, obj):
+        return obj.reference
+
+    def get_ordering(self, request):
+        # Open urgent requests first, then those still waiting for a first call, oldest first;
+        # served by the request_pipeline_order index.
+        return [pipeline_priority().asc(), "created_at", "pk"]
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    # --- Columns ---
+
+    @admin.display(description="", ordering="urgent")
+    def urgent_badge(self, obj):
+        return mark_safe('<span class="badge badge--urgent">Urgent</span>') if obj.urgent else ""
+
+    @admin.display(description="Name", ordering="last_name")
+    def name(self, obj):
+        return f"{obj.first_name} {obj.last_name}"
+
+    @admin.display(description="Received", ordering="created_at")
+    def received(self, obj):
+        return format_html(
+            '<time datetime="{}" title="{}">{} ago</time>',
+            obj.created_at.isoformat(),
+            timezone.localtime(obj.created_at).strftime("%Y-%m-%d %H:%M"),
+            timesince(obj.created_at).split(",")[0],
+        )
+
+    def _intake(self, obj):
+        try:
+            return obj.intake
+        except Intake.DoesNotExist:
+            return None
+
+    @admin.display(description="Intake")
+    def intake_state(self, obj):
+        intake = self._intake(obj)
+        if intake is None:
+            return "Not started"
+        steps = len(STEPS)
+        return (
+            "Complete" if intake.submitted_at else f"In progress (step {min(intake.furthest_step, steps)} of {steps})"
+        )
+
+    @admin.display(description="PHQ-9", ordering="intake__phq9_total")
+    def phq9(self, obj):
+        intake = self._intake(obj)
+        if intake is None or intake.phq9_total is None:
+            return "—"
+        return f"{intake.phq9_total} · {intake.phq9_band}"
+
+    @admin.display(description="TMS")
+    def tms(self, obj):
+        return self._likely(getattr(self._intake(obj), "tms_likely", None))
+
+    @admin.display(description="SPRAVATO")
+    def spravato(self, obj):
+        return self._likely(getattr(self._intake(obj), "spravato_likely", None))
+
+    @staticmethod
+    def _likely(value):
+        if value is None:
+            return "—"
+        if value:
+            return mark_safe('<span class="badge badge--likely">Likely met</span>')
+        return "Not yet"
+
+    @admin.display(description="Safety")
+    def safety(self, obj):
+        intake = self._intake(obj)
+        if intake is not None and intake.has_safety_flags:
+            return mark_safe('<span class="badge badge--review">Review</span>')
+        return "—"
+
+    # --- Actions (each calls a service, which records the timeline event and the audit entry) ---
+
+    @admin.action(description="Assign to me", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        for obj in queryset:
+            services.consultation_request_assign(request=obj, user=request.user, actor=request.user)
+        self.message_user(request, f"{queryset.count()} request(s) assigned to you.", messages.SUCCESS)
+
+    def _set_status(self, request, queryset, status, reason=""):
+        changed = sum(
+            services.consultation_request_set_status(request=obj, status=status, actor=request.user, reason=reason)
+            for obj in queryset
+        )
+        self.message_user(request, f"{changed} request(s) marked {Status(status).label.lower()}.", messages.SUCCESS)
+
+    @admin.action(description="Mark contacted", permissions=["change"])
+    def mark_contacted(self, request, queryset):
+        self._set_status(request, queryset, Status.CONTACTED)
+
+    @admin.action(description="Mark consultation scheduled", permissions=["change"])
+    def mark_consultation_scheduled(self, request, queryset):
+        self._set_status(request, queryset, Status.CONSULTATION_SCHEDULED)
+
+    @admin.action(description="Mark not a fit (asks for a reason)", permissions=["change"])
+    def mark_not_a_fit(self, request, queryset):
+        form = NotAFitForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            self._set_status(request, queryset, Status.NOT_A_FIT, reason=form.cleaned_data["reason"])
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Mark not a fit",
+            "queryset": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/booking/consultationrequest/not_a_fit.html", context)
+
+    @admin.action(description="Export selected to CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="requests-{timezone.localdate():%Y%m%d}.csv"'
+        response["Cache-Control"] = "no-store"
+        consultation_requests_export_csv(
+            requests=queryset.select_related(None).order_by("created_at"), actor=request.user, out=response
+        )
+        return response
+
+    # --- The request page ---
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.has_view_or_change_permission(request, obj):
+            extra_context = {**(extra_context or {}), **self._request_page_context(request, obj)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _request_page_context(self, request, obj):
+        intake = Intake.objects.filter(request=obj).first()
+        screening = intake.screening if intake else {}
+        return {
+            "intake": intake,
+            "review": review_sections(intake) if intake else [],
+            "intake_steps": len(STEPS),
+            "screening": screening,
+            "trial_rows": list(zip(intake.trials.all(), screening.get("trials", []), strict=False)) if intake else [],
+            "events": obj.events.select_related("actor")[:200],
+            "emails": obj.emails.all(),
+            "usable_links": obj.intake_links.usable().count(),
+            "status_choices": Status.choices,
+            "can_change": self.has_change_permission(request, obj),
+        }
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(partial(view, model_admin=self))
+
+        return [
+            path("<int:pk>/note/", wrap(views.note_view), name="booking_consultationrequest_note"),
+            path("<int:pk>/status/", wrap(views.status_view), name="booking_consultationrequest_status"),
+            path("<int:pk>/link/", wrap(views.link_view), name="booking_consultationrequest_link"),
+            path("<int:pk>/resend/<int:email_pk>/", wrap(views.resend_view), name="booking_consultationrequest_resend"),
+            *super().get_urls(),
+        ]

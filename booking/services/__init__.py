@@ -1,0 +1,62 @@
+"""Every write in booking, one module per concept; views, forms, admin actions and tasks call these.
+
+Each function is keyword-only, runs in a transaction, records its own timeline event (and audit
+entry when a person acted), and enqueues Celery work only after commit.
+"""
+
+from booking.services.emails import (
+    EmailKind,
+    email_enqueue,
+    email_kind_register,
+    email_queue,
+    email_resend,
+    email_send,
+    emails_enqueue_due,
+    emails_supersede,
+)
+from booking.services.intake import (
+    intake_get_or_start,
+    intake_save,
+    intake_save_phq9,
+    intake_save_trials,
+    intake_screen,
+    intake_submit,
+    screenings_recompute,
+)
+from booking.services.links import intake_link_find, intake_link_for_this_browser, intake_link_issue
+from booking.services.pipeline import (
+    consultation_request_assign,
+    consultation_request_set_status,
+    intake_link_reissue,
+    intake_links_revoke,
+    request_note_add,
+)
+from booking.services.requests import consultation_request_create, consultation_request_mark_urgent
+
+__all__ = [
+    "EmailKind",
+    "consultation_request_assign",
+    "consultation_request_create",
+    "consultation_request_mark_urgent",
+    "consultation_request_set_status",
+    "email_enqueue",
+    "email_kind_register",
+    "email_queue",
+    "email_resend",
+    "email_send",
+    "emails_enqueue_due",
+    "emails_supersede",
+    "intake_get_or_start",
+    "intake_link_find",
+    "intake_link_for_this_browser",
+    "intake_link_issue",
+    "intake_link_reissue",
+    "intake_links_revoke",
+    "intake_save",
+    "intake_save_phq9",
+    "intake_save_trials",
+    "intake_screen",
+    "intake_submit",
+    "request_note_add",
+    "screenings_recompute",
+]

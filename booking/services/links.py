@@ -1,0 +1,52 @@
+"""Private intake links: an unguessable token for the patient, only its hash for us."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from booking.models import ConsultationRequest, IntakeLink
+from core.tokens import hash_token, new_token, plausible_token
+
+
+def _new_link(request: ConsultationRequest) -> tuple[IntakeLink, str]:
+    token, token_hash = new_token()
+    link = IntakeLink.objects.create(
+        request=request,
+        token_hash=token_hash,
+        expires_at=timezone.now() + timedelta(days=settings.INTAKE_LINK_DAYS),
+    )
+    return link, token
+
+
+def intake_link_issue(*, request: ConsultationRequest) -> str:
+    """Create a link for the request and return its token (put in one email, never stored)."""
+    return _new_link(request)[1]
+
+
+def intake_link_for_this_browser(*, request: ConsultationRequest) -> IntakeLink:
+    """A link for the browser that made the request: it keeps the link's id in its session, so
+    the token is thrown away at once and exists nowhere but in the patient's email."""
+    return _new_link(request)[0]
+
+
+def intake_links_expire(*, request: ConsultationRequest) -> int:
+    """Make every link of the request stop working (the staff action with its timeline entry is
+    ``intake_links_revoke`` in booking.services.pipeline)."""
+    return request.intake_links.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def intake_link_find(token: str) -> IntakeLink | None:
+    """The link for a token, whether usable or not (the caller explains expiry)."""
+    if not plausible_token(token):
+        return None
+    return IntakeLink.objects.select_related("request").filter(token_hash=hash_token(token)).first()
+
+
+def intake_path(token: str) -> str:
+    return reverse("booking:intake_start", args=[token])
+
+
+def intake_url(token: str) -> str:
+    return settings.SITE_URL + intake_path(token)

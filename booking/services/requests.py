@@ -1,0 +1,106 @@
+"""A new consultation request, and the urgent flag."""
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from booking.models import ConsultationRequest, Email, RequestEvent
+from booking.services import links
+from booking.services.emails import email_queue
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CreatedRequest:
+    request: ConsultationRequest
+    # The intake link for the browser that sent the request (None for a repeated submission).
+    browser_link_id: int | None
+    created: bool
+
+
+def consultation_request_create(
+    *,
+    first_name: str,
+    last_name: str,
+    email: str,
+    phone,
+    date_of_birth: date,
+    preferred_contact: str,
+    best_times: list[str],
+    interest: str,
+    has_prescriber: str,
+    insurance_carrier: str = "",
+    heard_about: str = "",
+    message: str = "",
+    consent_to_contact: bool,
+    source_article: str = "",
+    submission_token: UUID | None = None,
+) -> CreatedRequest:
+    """Save a request, open the intake to the browser that sent it, and queue the two notices
+    (the patient's carries its own private link).
+
+    A second call with the same ``submission_token`` (a double click, a refresh)
+    returns the first request instead of creating another.
+    """
+    if submission_token is not None:
+        existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
+        if existing:
+            return CreatedRequest(request=existing, browser_link_id=None, created=False)
+
+    request = ConsultationRequest(
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+        date_of_birth=date_of_birth,
+        preferred_contact=preferred_contact,
+        best_times=best_times,
+        interest=interest,
+        has_prescriber=has_prescriber,
+        insurance_carrier=insurance_carrier,
+        heard_about=heard_about,
+        message=message,
+        consent_to_contact=consent_to_contact,
+        privacy_acknowledged_at=timezone.now(),
+        source_article=source_article,
+        submission_token=submission_token,
+    )
+    # Uniqueness is left to the database: a twin submission committing meanwhile shows up as
+    # the IntegrityError handled below, not as a validation error.
+    request.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            request.save()
+            link = links.intake_link_for_this_browser(request=request)
+            email_queue(request=request, kind=Email.Kind.REQUEST_RECEIVED)
+            email_queue(request=request, kind=Email.Kind.STAFF_NEW_REQUEST)
+    except IntegrityError:
+        # Two identical submissions raced each other; the first one won.
+        existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
+        if submission_token is None or existing is None:
+            raise
+        return CreatedRequest(request=existing, browser_link_id=None, created=False)
+    logger.info("Consultation request %s created.", request.pk)
+    return CreatedRequest(request=request, browser_link_id=link.pk, created=True)
+
+
+@transaction.atomic
+def consultation_request_mark_urgent(*, request: ConsultationRequest) -> None:
+    """Flag the request, note it on the timeline, and send one urgent notice to staff, however
+    often this is called. (Nothing is logged: an urgent flag on a request id is itself sensitive.)"""
+    locked = ConsultationRequest.objects.select_for_update().get(pk=request.pk)
+    if not locked.urgent:
+        locked.urgent = True
+        locked.save(update_fields=["urgent", "updated_at"])
+        RequestEvent.objects.create(
+            request=locked,
+            kind=RequestEvent.Kind.URGENT,
+            text="PHQ-9 question 9 answered above 0: same-day follow-up. Crisis resources were shown.",
+        )
+    request.urgent = True
+    email_queue(request=locked, kind=Email.Kind.STAFF_URGENT, dedupe_key=f"urgent:{request.pk}")

@@ -1,0 +1,36 @@
+"""What a patient's browser session holds: the request it just sent, and the intake link it may
+use without the emailed token. Other apps (scheduling) read these; only booking's views write them."""
+
+from booking.models import ConsultationRequest, IntakeLink
+
+THANKS_SESSION_KEY = "consultation_thanks"
+INTAKE_SESSION_KEY = "intake_link_id"
+
+
+def thanks_request(request) -> ConsultationRequest | None:
+    """The request this browser has just sent, if any."""
+    stored = request.session.get(THANKS_SESSION_KEY)
+    if not stored or not stored.get("id"):
+        return None
+    return ConsultationRequest.objects.filter(pk=stored["id"]).first()
+
+
+def thanks_remember(request, consultation: ConsultationRequest) -> None:
+    request.session[THANKS_SESSION_KEY] = {"id": consultation.pk}
+
+
+def intake_link_remember(request, link_id: int) -> None:
+    request.session[INTAKE_SESSION_KEY] = link_id
+
+
+def session_intake_link(request) -> IntakeLink | None:
+    """The usable intake link this browser holds, if any."""
+    link_id = request.session.get(INTAKE_SESSION_KEY)
+    link = IntakeLink.objects.select_related("request").filter(pk=link_id).first() if link_id else None
+    return link if link is not None and link.is_usable else None
+
+
+def intake_open_in_this_browser(request, consultation: ConsultationRequest) -> bool:
+    """Whether this browser can open the request's intake without the emailed link."""
+    link_id = request.session.get(INTAKE_SESSION_KEY)
+    return bool(link_id) and consultation.intake_links.usable().filter(pk=link_id).exists()
