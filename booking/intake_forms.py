@@ -30,6 +30,14 @@ def yes_no_field(label, *, unsure=False, help_text=""):
     )
 
 
+class StepForm:
+    """The forms of the intake's steps are all built the same way from the saved intake."""
+
+    @classmethod
+    def for_intake(cls, intake, data=None):
+        return cls(data, instance=intake)
+
+
 class BooleanAnswersMixin:
     """Show stored True/False/None answers as the radio buttons' yes/no values."""
 
@@ -39,7 +47,7 @@ class BooleanAnswersMixin:
         return {name: _from_bool(getattr(instance, name)) for name in self.boolean_fields}
 
 
-class DepressionNowForm(forms.ModelForm):
+class DepressionNowForm(StepForm, forms.ModelForm):
     class Meta:
         model = Intake
         fields = ["diagnosis", "episode_length", "current_prescriber", "current_medicines"]
@@ -117,7 +125,7 @@ class BaseTrialFormSet(forms.BaseFormSet):
         ]
 
 
-class OtherTreatmentsForm(BooleanAnswersMixin, forms.ModelForm):
+class OtherTreatmentsForm(StepForm, BooleanAnswersMixin, forms.ModelForm):
     boolean_fields = ("psychotherapy_tried", "prior_ect", "prior_tms", "prior_ketamine")
 
     psychotherapy_tried = yes_no_field("Have you had talk therapy (psychotherapy) for depression?")
@@ -160,6 +168,10 @@ class OtherTreatmentsForm(BooleanAnswersMixin, forms.ModelForm):
 class Phq9Form(forms.Form):
     """The nine PHQ-9 items, worded and scored as published (Kroenke, Spitzer & Williams, 2001)."""
 
+    @classmethod
+    def for_intake(cls, intake, data=None):
+        return cls(data, answers=intake.phq9)
+
     def __init__(self, *args, answers=None, **kwargs):
         super().__init__(*args, **kwargs)
         answers = answers or []
@@ -179,6 +191,10 @@ class Phq9Form(forms.Form):
 
 
 class SafetyForm(forms.Form):
+    @classmethod
+    def for_intake(cls, intake, data=None):
+        return cls(data, answers=intake.safety)
+
     QUESTIONS = {
         "metal_in_head": "Do you have any metal in or near your head? For example aneurysm clips or coils, "
         "stents, bullet or shrapnel fragments, or metal from welding.",
@@ -214,6 +230,10 @@ class SafetyForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    @classmethod
+    def for_intake(cls, intake, data=None):
+        return cls(data)
+
     confirmed_accurate = forms.BooleanField(
         label="My answers are accurate as far as I know, and I agree to share them with the clinic.",
         error_messages={"required": "Please tick the box to confirm before sending."},

@@ -36,15 +36,27 @@ class Saved:
 class Step:
     number: int
     title: str
-    template: str
+    # The step's partial is templates/booking/intake/_step_<slug>.html.
+    slug: str
     form: Callable[..., object]  # (intake, data=None) -> form or formset
     save: Callable[[Intake, object, int], Saved]
-    # Answers as the patient saw them, for the review pages: (label, text) rows.
-    review_rows: Callable[[Intake], list[tuple[str, str]]] | None = None
+    # Answers as the patient saw them, for the review pages, when not simply the form's fields.
+    review: Callable[[Intake], list[tuple[str, str]]] | None = None
     scripts: tuple[str, ...] = ("js/forms.js",)
     # Rows the patient adds and removes (the medicines): errors are shown beside each row.
     repeating: bool = False
     is_review: bool = False
+
+    @property
+    def template(self) -> str:
+        return f"booking/intake/_step_{self.slug}.html"
+
+    def review_rows(self, intake: Intake) -> list[tuple[str, str]]:
+        """(label, text) rows of this step's saved answers."""
+        if self.review:
+            return self.review(intake)
+        form = self.form(intake)
+        return [_shown(form, name) for name in form.fields]
 
 
 # --- Forms ---------------------------------------------------------------------------------------
@@ -111,10 +123,6 @@ def _shown(form, name):
     return (field_.label, text if text not in (None, "") else "Not answered")
 
 
-def _rows_of(form):
-    return [_shown(form, name) for name in form.fields]
-
-
 def trial_text(trial) -> str:
     parts = [
         f"{trial.max_daily_dose_mg.normalize():f} mg a day"
@@ -131,57 +139,33 @@ def trial_text(trial) -> str:
 
 # --- The steps -----------------------------------------------------------------------------------
 
+
+def _trial_rows(intake):
+    return [(trial.name_given, trial_text(trial)) for trial in intake.trials.all()]
+
+
 STEPS = [
-    Step(
-        1,
-        "Your depression now",
-        "booking/intake/_step_depression.html",
-        form=lambda intake, data=None: DepressionNowForm(data, instance=intake),
-        save=_save_model_form,
-        review_rows=lambda intake: _rows_of(DepressionNowForm(instance=intake)),
-    ),
+    Step(1, "Your depression now", "depression", DepressionNowForm.for_intake, _save_model_form),
     Step(
         2,
         "Antidepressants you have tried",
-        "booking/intake/_step_medicines.html",
-        form=trial_formset,
-        save=_save_trials,
-        review_rows=lambda intake: [(t.name_given, trial_text(t)) for t in intake.trials.all()],
+        "medicines",
+        trial_formset,
+        _save_trials,
+        review=_trial_rows,
         repeating=True,
     ),
-    Step(
-        3,
-        "Other treatments",
-        "booking/intake/_step_treatments.html",
-        form=lambda intake, data=None: OtherTreatmentsForm(data, instance=intake),
-        save=_save_model_form,
-        review_rows=lambda intake: _rows_of(OtherTreatmentsForm(instance=intake)),
-    ),
+    Step(3, "Other treatments", "treatments", OtherTreatmentsForm.for_intake, _save_model_form),
     Step(
         4,
         "How you have been feeling",
-        "booking/intake/_step_phq9.html",
-        form=lambda intake, data=None: Phq9Form(data, answers=intake.phq9),
-        save=_save_phq9,
-        review_rows=lambda intake: _rows_of(Phq9Form(answers=intake.phq9)),
+        "phq9",
+        Phq9Form.for_intake,
+        _save_phq9,
         scripts=("js/forms.js", "js/phq9.js"),
     ),
-    Step(
-        5,
-        "Safety questions",
-        "booking/intake/_step_safety.html",
-        form=lambda intake, data=None: SafetyForm(data, answers=intake.safety),
-        save=_save_safety,
-        review_rows=lambda intake: _rows_of(SafetyForm(answers=intake.safety)),
-    ),
-    Step(
-        6,
-        "Review and send",
-        "booking/intake/_step_review.html",
-        form=lambda intake, data=None: ReviewForm(data),
-        save=_submit,
-        is_review=True,
-    ),
+    Step(5, "Safety questions", "safety", SafetyForm.for_intake, _save_safety),
+    Step(6, "Review and send", "review", ReviewForm.for_intake, _submit, is_review=True),
 ]
 LAST_STEP = len(STEPS)
 
@@ -192,4 +176,4 @@ def step_for(number: int) -> Step:
 
 def review_sections(intake: Intake) -> list[tuple[Step, list[tuple[str, str]]]]:
     """The answers as the patient gave them, step by step, to check before sending."""
-    return [(step, step.review_rows(intake)) for step in STEPS if step.review_rows]
+    return [(step, step.review_rows(intake)) for step in STEPS if not step.is_review]
