@@ -7,16 +7,17 @@ finding about them: the patient sees crisis resources, staff see the alert level
 Sources
 -------
 [ASQ]        National Institute of Mental Health (NIMH). Ask Suicide-Screening Questions (ASQ)
-             Toolkit: the ASQ screening tool (tool sheet dated 6/13/2017; toolkit materials
-             2017 onwards). Public domain, US government work.
+             Toolkit: the ASQ screening tool (the toolkit copy consulted is dated 2017). Public
+             domain, US government work.
              https://www.nimh.nih.gov/research/research-conducted-at-nimh/asq-toolkit-materials
              The four questions, the acuity question (question 5) and the scoring below are the
-             tool's: "yes" to any of questions 1-4 is a positive screen, and a patient who refuses
-             to answer is also a positive screen; "yes" to question 5 is an acute positive screen
-             (imminent risk: a STAT safety / full mental health evaluation); "no" to question 5
-             after a positive screen is a non-acute positive screen (potential risk: a brief
-             suicide safety assessment). "No" to all of 1-4 is negative; question 5 is then not
-             needed.
+             tool's: "yes" to any of questions 1-4 is a positive screen; "yes" to question 5 is an
+             acute positive screen (imminent risk: a STAT safety / full mental health evaluation);
+             "no" to question 5 after a positive screen is a non-acute positive screen (potential
+             risk: a brief suicide safety assessment). "No" to all of 1-4 is negative; question 5
+             is then not needed. A patient who refuses to answer 1-4 is scored as a positive
+             screen: this rule was read in reproductions of the tool sheet, not in NIMH's own PDF,
+             and is to be checked against that PDF.
 [ASQ-YOUTH]  The ASQ was developed and validated in youth: NIMH's toolkit page reports that a "yes"
              to one or more of the four questions identified 97% of youth aged 10 to 21 at risk
              for suicide (pediatric emergency departments).
@@ -32,11 +33,12 @@ Sources
              self-completed web form is this clinic's use, not the validated one.
 [PHQ9]       Kroenke K, Spitzer RL, Williams JBW. J Gen Intern Med. 2001;16(9):606-613 (item 9,
              see booking/screening.py). Any answer above 0 needs same-day follow-up.
-[NIMH-WS]    NIMH. Warning Signs of Suicide (publication; Spanish edition "Señales de advertencia
-             sobre el suicidio"). https://www.nimh.nih.gov/health/publications/warning-signs-of-suicide
-             Warning signs named there include talking about wanting to die or to kill oneself,
-             feeling empty, hopeless or having no reason to live, being a burden to others, and
-             making a plan or looking for a way to kill oneself (such as stockpiling pills).
+[NIMH-WS]    NIMH. Frequently Asked Questions About Suicide (publication, warning signs section).
+             https://www.nimh.nih.gov/health/publications/suicide-faq
+             The warning signs NIMH lists include talking about wanting to die or wanting to kill
+             oneself; feeling empty, hopeless, or having no reason to live; being a burden to
+             others; and making a plan or looking for a way to kill oneself, such as stockpiling
+             pills.
 
 Spanish ASQ: NIMH lists the ASQ in other languages, Spanish included, but its published Spanish
 wording could not be checked against an NIMH copy, so no Spanish text is given here. Validated
