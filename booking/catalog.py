@@ -24,7 +24,6 @@ DRUG_CLASSES = (
     "tricyclic",
     "MAOI",
     "NMDA antagonist",
-    "neuroactive steroid",
     "augmentation: antipsychotic",
     "augmentation: lithium",
     "augmentation: thyroid",
@@ -115,8 +114,8 @@ def _parse_yes_no(value: Any, generic: str) -> bool:
 def catalog_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, Medication]:
     """Build a catalog from rows with the CSV's fields (file rows or database rows as dicts).
 
-    A row without ``min_adequate_daily_dose`` but with the older ``min_adequate_daily_dose_mg``
-    is read in milligrams, so rows stored before dose_unit existed still load.
+    A row without ``dose_unit`` is read the older way (``min_adequate_daily_dose_mg``, in
+    milligrams), so rows stored before dose_unit existed still load.
     """
     catalog: dict[str, Medication] = {}
     for row in rows:
@@ -126,12 +125,12 @@ def catalog_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, Medication
         drug_class = str(row.get("drug_class") or "").strip()
         if drug_class not in DRUG_CLASSES:
             raise ValueError(f"Catalog: unknown class {drug_class!r} for {generic}.")
-        if "min_adequate_daily_dose" in row:
+        if "dose_unit" in row:
             dose = _parse_number(row.get("min_adequate_daily_dose"), generic, "dose")
             unit = str(row.get("dose_unit") or "").strip()
         else:
             dose = _parse_number(row.get("min_adequate_daily_dose_mg"), generic, "dose")
-            unit = str(row.get("dose_unit") or "mg").strip()
+            unit = "mg"
         if unit not in DOSE_UNITS:
             raise ValueError(f"Catalog: dose unit for {generic} must be one of {', '.join(DOSE_UNITS)}, not {unit!r}.")
         days = _parse_number(row.get("fixed_course_days"), generic, "fixed course days")
