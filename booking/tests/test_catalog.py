@@ -21,6 +21,7 @@ def test_catalog_file_columns_and_size():
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r["generic"])
 def test_every_row_has_a_source_and_a_unit(row):
     assert row["dose_source"].strip(), row
+    assert len(row["dose_source"]) <= 200, row  # the admin stores it in 200 characters
     assert row["dose_unit"] in c.DOSE_UNITS, row
     assert row["drug_class"] in c.DRUG_CLASSES, row
     assert row["augmentation"] in ("yes", "no"), row
