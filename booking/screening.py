@@ -720,6 +720,12 @@ def evaluate(
     review = s_review + review
     if phq9 is not None and phq9.item9_positive:
         review.insert(0, "PHQ-9 item 9 above 0: same-day follow-up by a clinician.")
+    if policy.treatment == SPRAVATO and phq9 is not None and phq9.item9_positive:
+        review.insert(
+            1,
+            "The label's second indication, depressive symptoms in MDD with acute suicidal ideation or behaviour, "
+            "is with an oral antidepressant; a clinician assesses it, and it does not replace hospitalization.",
+        )
     if policy.treatment == SPRAVATO and answers.episode_months is None:
         review.append("Length of the current episode: not answered.")
 

@@ -547,6 +547,8 @@ def test_item9_marks_urgent_and_asks_for_same_day_review():
     assert summary.urgent
     assert any("same-day" in item for item in summary.tms.needs_review)
     assert any("same-day" in item for item in summary.spravato.needs_review)
+    assert any("acute suicidal ideation" in item for item in summary.spravato.needs_review)
+    assert not any("acute suicidal ideation" in item for item in run().spravato.needs_review)
 
 
 @pytest.mark.parametrize(
