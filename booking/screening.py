@@ -1,91 +1,122 @@
 """Screening rules for the treatment-history intake: pure Python, no Django.
 
 The summary built here is a screening aid for staff. It is not a diagnosis or an eligibility
-decision; a clinician decides. Every threshold below comes from one of these sources:
+decision; a clinician decides. Each treatment gets one outcome under one policy:
 
-[PHQ9]   Kroenke K, Spitzer RL, Williams JBW. The PHQ-9: validity of a brief depression severity
-         measure. J Gen Intern Med. 2001;16(9):606-613. doi:10.1046/j.1525-1497.2001.016009606.x
-         (the nine items, the 0-3 answer choices, and the severity bands 0-4, 5-9, 10-14, 15-19,
-         20-27). The instrument is free to reproduce.
-[ATHF]   Sackeim HA, Aaronson ST, Bunker MT, et al. The assessment of resistance to antidepressant
-         treatment: Rationale for the Antidepressant Treatment History Form: Short Form (ATHF-SF).
-         J Psychiatr Res. 2019;113:125-136. doi:10.1016/j.jpsychires.2019.03.021
-         (minimum adequate daily doses in booking/data/medications.csv, where the file cites it;
-         other doses cite the FDA label named in the file).
-[TMS]    Typical payer criteria for TMS, for example CMS Local Coverage Determination L34641,
-         "Transcranial Magnetic Stimulation for Major Depressive Disorder": failed adequate trials
-         of antidepressants (often from two classes), a trial of psychotherapy, and a severity score
-         such as PHQ-9 of 15 or more. Payers differ, so every figure is a setting (see Thresholds).
-         Metal or implanted devices in or near the head and a history of seizures are screened for
-         clinician review.
-[SPRAV]  SPRAVATO (esketamine) nasal spray prescribing information, Janssen; FDA approval 2019,
-         revised 2020, 2023 and 2025. Indication: adults with treatment-resistant depression (TRD),
-         defined in the clinical programme as inadequate response to at least two oral
-         antidepressants of adequate dose and duration in the current episode. Contraindications:
-         aneurysmal vascular disease (including thoracic and abdominal aorta, intracranial and
-         peripheral arterial vessels) or arteriovenous malformation; history of intracerebral
-         hemorrhage; hypersensitivity to esketamine, ketamine or any excipient. Given under a REMS:
-         monitoring for at least 2 hours after each dose, and no driving until the next day after a
-         restful sleep.
+- ``likely_met``: every criterion of the policy is met and no contraindication or exclusion is
+  reported (or a clinician cleared it, and the label names who).
+- ``not_yet_met``: at least one criterion is known to be unmet; the items name what is missing.
+- ``contraindication``: a contraindication (or an exclusion of the chosen policy) is reported
+  and no clinician has cleared it. Never shown as likely met.
+- ``cannot_tell``: nothing is known to fail, but answers needed to decide are missing (each is
+  named), including a contraindication question answered "not sure".
+
+Sources: the criteria and their citations are in booking/data/policies.json (booking/policies.py),
+the safety questions in booking/safety_questions.py, the doses in booking/data/medications.csv
+(booking/catalog.py). PHQ-9: Kroenke K, Spitzer RL, Williams JBW. The PHQ-9: validity of a brief
+depression severity measure. J Gen Intern Med. 2001;16(9):606-613.
+doi:10.1046/j.1525-1497.2001.016009606.x (items, 0-3 answers, bands 0-4, 5-9, 10-14, 15-19, 20-27).
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
+from datetime import date
 from enum import Enum
-from pathlib import Path
 from typing import Any
 
+from booking.catalog import (  # noqa: F401  (re-exported: callers import these from here)
+    CATALOG_FIELDS,
+    DEFAULT_CATALOG_PATH,
+    DOSE_UNITS,
+    DRUG_CLASSES,
+    NOT_ORAL_ANTIDEPRESSANTS,
+    Medication,
+    catalog_from_rows,
+    find_medication,
+    load_catalog,
+)
+from booking.policies import DEFAULT_POLICY_IDS, Policy, load_policies
+from booking.safety_questions import (
+    CONTRAINDICATION,
+    NOT_SURE,
+    QUESTIONS_BY_KEY,
+    SAFETY_QUESTIONS,
+    SPRAVATO,
+    TMS,
+    questions_for,
+)
+
 # Bump when the rules or the shape of to_dict() change, so stored summaries can be recomputed.
-SUMMARY_VERSION = 1
+# 2: outcomes per treatment under a named policy; per-trial rows; safety questions table.
+SUMMARY_VERSION = 2
 
 DISCLAIMER = "This is a screening aid for staff. It is not a diagnosis or an eligibility decision; a clinician decides."
 
-DEFAULT_CATALOG_PATH = Path(__file__).resolve().parent / "data" / "medications.csv"
-
-# Short, human-readable class names used in the catalog file and in the admin.
-DRUG_CLASSES = (
-    "SSRI",
-    "SNRI",
-    "atypical",
-    "serotonin modulator",
-    "tricyclic",
-    "MAOI",
-    "NMDA antagonist",
-    "augmentation: antipsychotic",
-    "augmentation: lithium",
-    "augmentation: thyroid",
-    "augmentation: other",
+# The keys the current intake form asks, in its order. New questions (psychosis, esketamine or
+# ketamine allergy, heart or brain vessel disease) are in SAFETY_QUESTIONS; until the form asks
+# them, their answers are "not answered" and the SPRAVATO outcome stays "cannot tell".
+TMS_SAFETY_KEYS = ("metal_in_head", "implanted_device", "seizure_history", "serious_head_injury")
+SPRAVATO_SAFETY_KEYS = (
+    "aneurysm_or_avm",
+    "brain_bleed_history",
+    "high_blood_pressure",
+    "pregnant_or_breastfeeding",
+    "substance_use",
+    "has_ride_home",
 )
+SAFETY_LABELS = {q.key: q.label for q in SAFETY_QUESTIONS}
 
-# Esketamine and ketamine are given in a clinic (nasal spray, infusion), so [SPRAV] and payers
-# do not count them as oral antidepressant trials. Dextromethorphan-bupropion shares their class
-# but is an oral tablet and does count.
-NOT_ORAL_ANTIDEPRESSANTS = frozenset({"esketamine", "ketamine"})
+LIKELY_MET = "likely_met"
+NOT_YET_MET = "not_yet_met"
+CONTRAINDICATION_OUTCOME = "contraindication"
+CANNOT_TELL = "cannot_tell"
+OUTCOMES = (LIKELY_MET, NOT_YET_MET, CONTRAINDICATION_OUTCOME, CANNOT_TELL)
+OUTCOME_LABELS = {
+    LIKELY_MET: "Criteria likely met",
+    NOT_YET_MET: "Criteria not yet met",
+    CONTRAINDICATION_OUTCOME: "Contraindication reported — a clinician must clear it first",
+    CANNOT_TELL: "Cannot tell yet",
+}
 
 
 # ---------------------------------------------------------------------------------------------
-# Thresholds
+# Clinic settings (not a payer's figures)
 # ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Thresholds:
-    """Figures the criteria use. Defaults follow [TMS] and [SPRAV]; clinics override them in settings."""
+class ClinicSettings:
+    """Figures the clinic chooses. The weeks rule differs between instruments, so it is a setting
+    that names its source: ATHF-SF counts a trial of at least 4 weeks; MGH-ATRQ uses 6 weeks
+    (8 in some versions)."""
 
-    # [TMS] adequate antidepressant trials that did not help enough.
-    min_failed_trials_tms: int = 2
-    # [TMS] many payers ask for failed trials from at least two different classes.
-    min_classes_tms: int = 2
-    # [TMS] about six weeks at an adequate dose counts as an adequate trial.
     min_weeks_adequate: float = 6
-    # [TMS] most payers ask for a trial of psychotherapy.
+    weeks_source: str = "MGH-ATRQ (6 weeks); clinic setting"
+
+    def __post_init__(self):
+        value = self.min_weeks_adequate
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ValueError(f"min_weeks_adequate must be a number of 0 or more, not {value!r}.")
+        if not self.weeks_source.strip():
+            raise ValueError("weeks_source must name where the weeks rule comes from.")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The older SCREENING_THRESHOLDS setting, still accepted.
+
+    ``min_weeks_adequate`` becomes ClinicSettings.min_weeks_adequate; the TMS figures override the
+    clinic's own default TMS policy (never a payer's). The SPRAVATO count is the label's and
+    cannot be changed here.
+    """
+
+    min_failed_trials_tms: int = 2
+    min_classes_tms: int = 2
+    min_weeks_adequate: float = 6
     require_psychotherapy_tms: bool = True
-    # [TMS] [PHQ9] 15 is the start of the "moderately severe" band.
     min_phq9_tms: int = 15
-    # [SPRAV] at least two oral antidepressants in the current episode.
     min_failed_trials_spravato: int = 2
 
     def __post_init__(self):
@@ -96,6 +127,8 @@ class Thresholds:
                     raise ValueError(f"Threshold {f.name} must be true or false, not {value!r}.")
             elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
                 raise ValueError(f"Threshold {f.name} must be a number of 0 or more, not {value!r}.")
+        if self.min_failed_trials_spravato != 2:
+            raise ValueError("min_failed_trials_spravato comes from the SPRAVATO label (two) and cannot be changed.")
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any] | None) -> Thresholds:
@@ -109,112 +142,30 @@ class Thresholds:
             )
         return cls(**mapping)
 
+    def settings(self) -> ClinicSettings:
+        if self.min_weeks_adequate == 6:
+            return ClinicSettings()
+        return ClinicSettings(min_weeks_adequate=self.min_weeks_adequate, weeks_source="SCREENING_THRESHOLDS setting")
 
-# ---------------------------------------------------------------------------------------------
-# Medication catalog
-# ---------------------------------------------------------------------------------------------
-
-CATALOG_FIELDS = ("generic", "brands", "drug_class", "min_adequate_daily_dose_mg", "dose_source", "augmentation")
-
-
-@dataclass(frozen=True)
-class Medication:
-    generic: str
-    brands: tuple[str, ...]
-    drug_class: str
-    # None when there is no established figure: adequacy is then "cannot tell".
-    min_adequate_daily_dose_mg: float | None
-    dose_source: str
-    augmentation: bool
-
-    @property
-    def key(self) -> str:
-        return self.generic.strip().lower()
-
-    @property
-    def counts_as_oral_antidepressant(self) -> bool:
-        return not self.augmentation and self.key not in NOT_ORAL_ANTIDEPRESSANTS
-
-
-def _parse_brands(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        value = value.split(";")
-    return tuple(b.strip() for b in value if b and b.strip())
-
-
-def _parse_dose(value: Any, generic: str) -> float | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        dose = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"Catalog: dose for {generic} is not a number: {value!r}.") from None
-    if dose <= 0:
-        raise ValueError(f"Catalog: dose for {generic} must be positive or blank, not {value!r}.")
-    return dose
-
-
-def _parse_yes_no(value: Any, generic: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("yes", "true", "1"):
-        return True
-    if text in ("no", "false", "0", ""):
-        return False
-    raise ValueError(f"Catalog: augmentation for {generic} must be yes or no, not {value!r}.")
-
-
-def catalog_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, Medication]:
-    """Build a catalog from rows with the CSV's fields (file rows or database rows as dicts)."""
-    catalog: dict[str, Medication] = {}
-    for row in rows:
-        generic = str(row.get("generic") or "").strip()
-        if not generic:
-            raise ValueError("Catalog: a row has no generic name.")
-        drug_class = str(row.get("drug_class") or "").strip()
-        if drug_class not in DRUG_CLASSES:
-            raise ValueError(f"Catalog: unknown class {drug_class!r} for {generic}.")
-        med = Medication(
-            generic=generic,
-            brands=_parse_brands(row.get("brands")),
-            drug_class=drug_class,
-            min_adequate_daily_dose_mg=_parse_dose(row.get("min_adequate_daily_dose_mg"), generic),
-            dose_source=str(row.get("dose_source") or "").strip(),
-            augmentation=_parse_yes_no(row.get("augmentation"), generic),
-        )
-        if med.key in catalog:
-            raise ValueError(f"Catalog: {generic} is listed twice.")
-        catalog[med.key] = med
-    return catalog
-
-
-def load_catalog(path: str | Path = DEFAULT_CATALOG_PATH) -> dict[str, Medication]:
-    """Read the catalog file, keyed by lowercase generic name."""
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        if tuple(reader.fieldnames or ()) != CATALOG_FIELDS:
-            raise ValueError(f"Catalog {path}: expected columns {', '.join(CATALOG_FIELDS)}.")
-        return catalog_from_rows(reader)
-
-
-def find_medication(catalog: Mapping[str, Medication], name: str | None) -> Medication | None:
-    """Find by generic or brand name, ignoring case and surrounding spaces."""
-    wanted = (name or "").strip().lower()
-    if not wanted:
-        return None
-    if wanted in catalog:
-        return catalog[wanted]
-    for med in catalog.values():
-        if any(brand.lower() == wanted for brand in med.brands):
-            return med
-    return None
+    def clinic_tms_overrides(self) -> dict[str, Any]:
+        wanted = {
+            "min_failed_trials": int(self.min_failed_trials_tms),
+            "min_classes": int(self.min_classes_tms),
+            "psychotherapy_required": self.require_psychotherapy_tms,
+            "min_phq9": int(self.min_phq9_tms),
+        }
+        defaults = Thresholds()
+        default_values = {
+            "min_failed_trials": defaults.min_failed_trials_tms,
+            "min_classes": defaults.min_classes_tms,
+            "psychotherapy_required": defaults.require_psychotherapy_tms,
+            "min_phq9": defaults.min_phq9_tms,
+        }
+        return {k: v for k, v in wanted.items() if v != default_values[k]}
 
 
 # ---------------------------------------------------------------------------------------------
-# PHQ-9 [PHQ9]
+# PHQ-9
 # ---------------------------------------------------------------------------------------------
 
 PHQ9_ITEMS = (
@@ -299,7 +250,7 @@ def score_phq9(answers: Sequence[int | None]) -> Phq9Result:
 
 
 # ---------------------------------------------------------------------------------------------
-# Medication trials
+# Answers
 # ---------------------------------------------------------------------------------------------
 
 
@@ -321,39 +272,152 @@ class StopReason(Enum):
 class Trial:
     medication_key: str | None = None  # generic key in the catalog; None when typed in as "other"
     other_name: str = ""
+    # The highest daily dose, in the catalog's dose_unit for this medicine (liothyronine: mcg).
+    # max_daily_dose_mg is the older name, kept for callers that still pass it.
     max_daily_dose_mg: float | None = None
     weeks_at_dose: float | None = None
     response: Response | None = None
     stop_reason: StopReason | None = None
+    current_episode: bool | None = None  # taken during the current episode? None: not answered
+    max_daily_dose: float | None = None
+    # For a combination product: the daily dose of each antidepressant component, by generic key.
+    component_doses: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def dose(self) -> float | None:
+        return self.max_daily_dose if self.max_daily_dose is not None else self.max_daily_dose_mg
+
+
+@dataclass(frozen=True)
+class Clearance:
+    """A clinician's clearance of one reported contraindication or exclusion."""
+
+    by: str
+    note: str = ""
+
+    def __post_init__(self):
+        if not self.by.strip():
+            raise ValueError("A clearance names the clinician who gave it.")
+
+
+DIAGNOSES = ("major_depression", "bipolar", "other", "not_sure")
+
+
+@dataclass
+class IntakeAnswers:
+    diagnosis: str | None = None  # one of DIAGNOSES, as a clinician told the patient
+    episode_months: int | None = None
+    trials: list[Trial] = field(default_factory=list)
+    psychotherapy_tried: bool | None = None
+    psychotherapy_weeks: int | None = None
+    psychotherapy_kind: str | None = None
+    prior_ect: bool | None = None
+    prior_tms: bool | None = None
+    prior_ketamine_or_esketamine: bool | None = None
+    phq9: list[int | None] | None = None
+    # safety question key -> True (yes), False (no), "not_sure"; absent or None: not answered
+    safety: dict[str, bool | str | None] = field(default_factory=dict)
+    date_of_birth: date | None = None
+
+
+def age_on(dob: date, today: date) -> int:
+    """Whole years between a date of birth and a reference date (a birthday counts on the day)."""
+    if today < dob:
+        raise ValueError("The reference date is before the date of birth.")
+    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+
+
+# ---------------------------------------------------------------------------------------------
+# Trials
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """One medicine taken in a trial: the product itself, or one component of a combination."""
+
+    agent: str  # generic key
+    drug_class: str
+    counts_as_oral_antidepressant: bool
+    adequate: bool | None
+    reason: str
 
 
 @dataclass(frozen=True)
 class TrialAssessment:
-    adequate: bool | None  # None means "cannot tell"; the reason names what is missing
+    adequate: bool | None  # of the product itself; None means "cannot tell"
     failed: bool | None  # did not help enough (none or a little); None when not answered
     drug_class: str | None
     counts_as_oral_antidepressant: bool
     reason: str
     medicine: str = ""
     medication_key: str | None = None
+    intolerant: bool = False  # stopped because of side effects
+    current_episode: bool | None = None
+    exposures: list[Exposure] = field(default_factory=list)
 
 
 def _fmt(number: float) -> str:
     return f"{number:g}"
 
 
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
 def _trial_name(trial: Trial) -> str:
     return (trial.other_name or trial.medication_key or "").strip() or "an unnamed medicine"
 
 
-def assess_trial(trial: Trial, catalog: Mapping[str, Medication], thresholds: Thresholds) -> TrialAssessment:
-    """Adequate when the dose is at least the catalog minimum and held for at least the set weeks [ATHF]."""
+def _adequacy(med: Medication, dose: float | None, weeks: float | None, settings: ClinicSettings):
+    """(adequate, verdict) for one medicine at one dose and length."""
+    unit = med.dose_unit
+    problems: list[str] = []
+    missing: list[str] = []
+    minimum = med.min_adequate_daily_dose
+    need_weeks = settings.min_weeks_adequate
+    if med.fixed_course_days is not None and med.fixed_course_days / 7 < need_weeks:
+        problems.append(
+            f"a fixed {med.fixed_course_days}-day course cannot meet a {_fmt(need_weeks)}-week rule "
+            f"({settings.weeks_source})"
+        )
+    if minimum is None:
+        missing.append(f"no verified minimum dose on file for {med.generic}")
+    if dose is None:
+        missing.append(f"dose of {med.generic} not given")
+    elif minimum is not None and dose < minimum:
+        problems.append(f"{_fmt(dose)} {unit} a day is below the minimum of {_fmt(minimum)} {unit}")
+    if med.fixed_course_days is None:
+        if weeks is None:
+            missing.append("weeks not given")
+        elif weeks < need_weeks:
+            problems.append(f"{_fmt(weeks)} weeks is less than {_fmt(need_weeks)} weeks ({settings.weeks_source})")
+    if problems:
+        return False, f"Not adequate: {'; '.join(problems)}."
+    if missing:
+        return None, f"Cannot tell: {'; '.join(missing)}."
+    return True, (
+        f"Adequate: {_fmt(dose)} {unit} a day for {_fmt(weeks)} weeks "
+        f"(minimum {_fmt(minimum)} {unit} for {_fmt(need_weeks)} weeks, {settings.weeks_source})."
+    )
+
+
+def assess_trial(
+    trial: Trial, catalog: Mapping[str, Medication], settings: ClinicSettings | Thresholds | None = None
+) -> TrialAssessment:
+    """Adequacy of one trial and of each component it contains; policies decide what counts."""
+    if isinstance(settings, Thresholds):
+        settings = settings.settings()
+    settings = settings or ClinicSettings()
     failed = None if trial.response is None else trial.response in (Response.NONE, Response.LITTLE)
+    intolerant = trial.stop_reason is StopReason.SIDE_EFFECTS
     outcome = {
         None: "How much it helped: not answered.",
         True: "It did not help enough.",
         False: "It helped a lot.",
     }[failed]
+    if intolerant:
+        outcome += " Stopped because of side effects."
     med = catalog.get((trial.medication_key or "").strip().lower()) if trial.medication_key else None
     if med is None:
         # Only the catalog knows a medicine's class and minimum dose; staff classify the rest.
@@ -364,125 +428,350 @@ def assess_trial(trial: Trial, catalog: Mapping[str, Medication], thresholds: Th
             counts_as_oral_antidepressant=False,
             reason=f"Cannot tell: medicine not in the catalog: {_trial_name(trial)}. {outcome}",
             medicine=_trial_name(trial),
+            intolerant=intolerant,
+            current_episode=trial.current_episode,
         )
 
-    name = med.generic
-    problems: list[str] = []  # facts that make the trial inadequate
-    missing: list[str] = []  # facts we would need to decide
-    minimum = med.min_adequate_daily_dose_mg
-    dose = trial.max_daily_dose_mg
-    weeks = trial.weeks_at_dose
-    if minimum is None:
-        missing.append(f"no minimum dose on file for {name}")
-    if dose is None:
-        missing.append("dose not given")
-    elif minimum is not None and dose < minimum:
-        problems.append(f"{_fmt(dose)} mg a day is below the minimum of {_fmt(minimum)} mg")
-    if weeks is None:
-        missing.append("weeks not given")
-    elif weeks < thresholds.min_weeks_adequate:
-        problems.append(f"{_fmt(weeks)} weeks is less than {_fmt(thresholds.min_weeks_adequate)} weeks")
-
-    if problems:
-        adequate: bool | None = False
-        verdict = f"Not adequate: {'; '.join(problems)}."
-    elif missing:
-        adequate = None
-        verdict = f"Cannot tell: {'; '.join(missing)}."
-    else:
-        adequate = True
-        verdict = (
-            f"Adequate: {_fmt(dose)} mg a day for {_fmt(weeks)} weeks "
-            f"(minimum {_fmt(minimum)} mg for {_fmt(thresholds.min_weeks_adequate)} weeks)."
+    adequate, verdict = _adequacy(med, trial.dose, trial.weeks_at_dose, settings)
+    exposures = [Exposure(med.key, med.drug_class, med.counts_as_oral_antidepressant, adequate, verdict)]
+    parts = [f"{med.generic.capitalize()} ({med.drug_class}).", verdict, outcome]
+    for key in med.components:
+        component = catalog[key]
+        c_adequate, c_verdict = _adequacy(component, trial.component_doses.get(key), trial.weeks_at_dose, settings)
+        exposures.append(
+            Exposure(
+                component.key, component.drug_class, component.counts_as_oral_antidepressant, c_adequate, c_verdict
+            )
         )
-
-    counts = med.counts_as_oral_antidepressant
-    parts = [f"{name.capitalize()} ({med.drug_class}).", verdict, outcome]
+        parts.append(f"Contains {component.generic} ({component.drug_class}), also a trial of it: {c_verdict}")
     if med.augmentation:
         parts.append("Augmentation medicine: recorded, but not counted as an oral antidepressant trial.")
-    elif not counts:
+    elif not med.counts_as_oral_antidepressant:
         parts.append("Not an oral antidepressant: recorded, but not counted toward the oral trial counts.")
     return TrialAssessment(
         adequate=adequate,
         failed=failed,
         drug_class=med.drug_class,
-        counts_as_oral_antidepressant=counts,
+        counts_as_oral_antidepressant=med.counts_as_oral_antidepressant,
         reason=" ".join(parts),
-        medicine=name,
+        medicine=med.generic,
         medication_key=med.key,
+        intolerant=intolerant,
+        current_episode=trial.current_episode,
+        exposures=exposures,
+    )
+
+
+@dataclass(frozen=True)
+class TrialRow:
+    """Whether one medicine of one trial counts under one policy, and why."""
+
+    medicine: str
+    agent: str | None
+    drug_class: str | None
+    counts: bool | None  # None: cannot tell yet
+    why: str
+
+
+def _trial_rows(assessments: list[TrialAssessment], policy: Policy) -> list[TrialRow]:
+    intolerance_counts = bool(policy.get("intolerance_counts", False))
+    current_only = bool(policy.get("current_episode_only", False))
+    rows = []
+    for a in assessments:
+        if not a.exposures:
+            rows.append(TrialRow(a.medicine, None, None, None, "Not in the catalog: staff classify it to count it."))
+            continue
+        for e in a.exposures:
+            name = e.agent
+            if not e.counts_as_oral_antidepressant:
+                rows.append(TrialRow(name, e.agent, e.drug_class, False, "Not an oral antidepressant trial."))
+                continue
+            if current_only and a.current_episode is False:
+                rows.append(
+                    TrialRow(
+                        name,
+                        e.agent,
+                        e.drug_class,
+                        False,
+                        "Taken in a past episode; this policy counts only trials of the current episode.",
+                    )
+                )
+                continue
+            episode_unknown = current_only and a.current_episode is None
+            if a.intolerant and intolerance_counts:
+                counts, why = True, "Stopped for side effects: counts as intolerance under this policy."
+            elif e.adequate is False:
+                counts, why = False, e.reason
+            elif a.failed is False:
+                counts, why = False, "It helped a lot: not a failed trial."
+            elif e.adequate is True and a.failed is True:
+                counts, why = True, "Adequate and did not help enough."
+            else:
+                counts = None
+                why = e.reason if e.adequate is None else "How much it helped: not answered."
+                if a.intolerant:
+                    why += " Stopped for side effects, which this policy does not count as a failed trial by itself."
+            if episode_unknown and counts is not False:
+                counts = None
+                why = "Cannot tell: whether it was taken in the current episode is not answered. " + why
+            rows.append(TrialRow(name, e.agent, e.drug_class, counts, why))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportedContraindication:
+    key: str
+    label: str
+    answer: str
+    kind: str  # "contraindication" (label or clinic) or "exclusion" (of this policy)
+    why: str
+    source: str
+    cleared_by: str = ""
+    clearance_note: str = ""
+
+
+@dataclass(frozen=True)
+class TreatmentResult:
+    treatment: str
+    outcome: str  # one of OUTCOMES
+    outcome_label: str
+    reason: str
+    met: list[str]
+    unmet: list[str]
+    missing: list[str]
+    needs_review: list[str]
+    contraindications: list[ReportedContraindication]  # reported and not cleared
+    cleared: list[ReportedContraindication]
+    policy: dict[str, Any]
+    trial_rows: list[TrialRow]
+    counted_trials: int
+    counted_classes: list[str]
+    safety_flags: list[str]
+
+    @property
+    def likely_met(self) -> bool:
+        return self.outcome == LIKELY_MET
+
+
+def _answer_text(answer: Any) -> str:
+    return {True: "yes", False: "no", NOT_SURE: "not sure"}.get(answer, "not answered")
+
+
+def _criteria_items(answers: IntakeAnswers, policy: Policy, rows: list[TrialRow], phq9, today: date | None):
+    met: list[str] = []
+    unmet: list[str] = []
+    missing: list[str] = []
+    review: list[str] = []
+
+    diagnosis = answers.diagnosis
+    if diagnosis == policy.get("diagnosis"):
+        met.append("Diagnosis: major depression, as told by a clinician.")
+    elif diagnosis is None:
+        missing.append("Diagnosis: not answered.")
+    elif diagnosis == "not_sure":
+        missing.append("Diagnosis: the patient is not sure; a clinician confirms it.")
+    elif diagnosis == "bipolar":
+        unmet.append("Diagnosis: major depression not reported (bipolar disorder reported).")
+        review.append("Bipolar disorder reported: needs clinician review.")
+    else:
+        unmet.append(f"Diagnosis: major depression not reported ({diagnosis.replace('_', ' ')}).")
+
+    min_age, max_age = policy.get("min_age"), policy.get("max_age")
+    if min_age is not None or max_age is not None:
+        if answers.date_of_birth is None or today is None:
+            missing.append("Age: date of birth not given.")
+        else:
+            age = age_on(answers.date_of_birth, today)
+            if min_age is not None and age < min_age:
+                unmet.append(f"Age: {age} (needs {min_age} or older).")
+            elif max_age is not None and age > max_age:
+                unmet.append(f"Age: {age} (needs {max_age} or younger).")
+            else:
+                met.append(f"Age: {age}.")
+
+    counted = {r.agent: r for r in rows if r.counts is True and r.agent}
+    unknown = [r for r in rows if r.counts is None]
+    unknown_agents = {r.agent or f"?{i}" for i, r in enumerate(unknown)} - set(counted)
+    n = len(counted)
+    classes = sorted({r.drug_class for r in counted.values() if r.drug_class})
+    need = policy.get("min_failed_trials")
+    if need:
+        text = f"Failed trials: {_plural(n, 'trial')} counted under this policy (needs {need})."
+        if n >= need:
+            met.append(text)
+        elif n + len(unknown_agents) >= need:
+            missing.append(text + f" {_plural(len(unknown_agents), 'trial')} cannot be judged yet.")
+        else:
+            unmet.append(text)
+    need = policy.get("min_classes")
+    if need:
+        shown = ", ".join(classes) if classes else "none"
+        text = f"Classes: {_plural(len(classes), 'class', 'classes')} among those trials ({shown}; needs {need})."
+        possible = set(classes) | {r.drug_class or f"?{i}" for i, r in enumerate(unknown)}
+        if len(classes) >= need:
+            met.append(text)
+        elif len(possible) >= need:
+            missing.append(text + " Trials that cannot be judged yet may add a class.")
+        else:
+            unmet.append(text)
+
+    if policy.get("psychotherapy_required"):
+        min_weeks = policy.get("psychotherapy_min_weeks")
+        weeks = answers.psychotherapy_weeks
+        if answers.psychotherapy_tried is None:
+            missing.append("Psychotherapy: not answered.")
+        elif not answers.psychotherapy_tried:
+            unmet.append("Psychotherapy: not tried.")
+        elif min_weeks is not None and weeks is None:
+            missing.append(f"Psychotherapy: length not given (needs {min_weeks} weeks).")
+        elif min_weeks is not None and weeks < min_weeks:
+            unmet.append(f"Psychotherapy: {weeks} weeks (needs {min_weeks}).")
+        else:
+            met.append("Psychotherapy: tried" + (f" for {weeks} weeks." if weeks is not None else "."))
+            kind = (answers.psychotherapy_kind or "").strip()
+            kinds = policy.psychotherapy_kinds
+            if kinds and not any(k.lower() in kind.lower() for k in kinds):
+                shown = kind or "not given"
+                review.append(f"Psychotherapy kind: {shown}; confirm it is one this policy accepts.")
+
+    need = policy.get("min_phq9")
+    if need is not None:
+        if phq9 is None:
+            missing.append("PHQ-9: not answered.")
+        elif not phq9.complete:
+            missing.append("PHQ-9: not complete.")
+        else:
+            (met if phq9.total >= need else unmet).append(f"PHQ-9: {phq9.total} ({phq9.band_label}; needs {need}).")
+
+    for r in unknown:
+        review.append(f"Trial to check: {r.medicine}: {r.why}")
+    return met, unmet, missing, review, n, classes
+
+
+def _safety_items(answers: IntakeAnswers, policy: Policy, cleared: Mapping[str, Clearance]):
+    contraindications: list[ReportedContraindication] = []
+    cleared_items: list[ReportedContraindication] = []
+    missing: list[str] = []
+    review: list[str] = []
+    flags: list[str] = []
+    exclusions = {e.key: e for e in policy.exclusions}
+    keys = [q.key for q in questions_for(policy.treatment)]
+    keys += [k for k in exclusions if k not in keys]
+    for key in keys:
+        q = QUESTIONS_BY_KEY[key]
+        answer = answers.safety.get(key)
+        blocking = (q.kind == CONTRAINDICATION and policy.treatment in q.treatments) or key in exclusions
+        if answer is None:
+            (missing if blocking else review).append(f"{q.label}: not answered.")
+            continue
+        if answer == NOT_SURE:
+            if blocking:
+                missing.append(f"{q.label}: answered 'not sure'; a clinician must ask before this can be ruled out.")
+            else:
+                review.append(f"{q.label}: answered 'not sure'; needs clinician review.")
+            continue
+        if not q.raised(answer):
+            continue
+        flags.append(q.label)
+        if not blocking:
+            review.append(f"{q.label}: {q.why} Needs clinician review.")
+            continue
+        exclusion = exclusions.get(key)
+        item = ReportedContraindication(
+            key=key,
+            label=q.label,
+            answer=_answer_text(answer),
+            kind="exclusion" if exclusion and q.kind != CONTRAINDICATION else "contraindication",
+            why=exclusion.where if exclusion else q.why,
+            source=policy.source.policy_id if exclusion else q.source,
+        )
+        clearance = cleared.get(key)
+        if clearance is not None:
+            cleared_items.append(
+                ReportedContraindication(
+                    **{**asdict(item), "cleared_by": clearance.by, "clearance_note": clearance.note}
+                )
+            )
+        else:
+            contraindications.append(item)
+    return contraindications, cleared_items, missing, review, flags
+
+
+def evaluate(
+    *,
+    answers: IntakeAnswers,
+    assessments: list[TrialAssessment],
+    policy: Policy,
+    phq9: Phq9Result | None,
+    cleared: Mapping[str, Clearance] | None = None,
+    today: date | None = None,
+) -> TreatmentResult:
+    """The outcome of one treatment under one policy."""
+    cleared = cleared or {}
+    rows = _trial_rows(assessments, policy)
+    met, unmet, missing, review, n, classes = _criteria_items(answers, policy, rows, phq9, today)
+    contraindications, cleared_items, s_missing, s_review, flags = _safety_items(answers, policy, cleared)
+    missing += s_missing
+    review = s_review + review
+    if phq9 is not None and phq9.item9_positive:
+        review.insert(0, "PHQ-9 item 9 above 0: same-day follow-up by a clinician.")
+    if policy.treatment == SPRAVATO and phq9 is not None and phq9.item9_positive:
+        review.insert(
+            1,
+            "The label's second indication, depressive symptoms in MDD with acute suicidal ideation or behaviour, "
+            "is with an oral antidepressant; a clinician assesses it, and it does not replace hospitalization.",
+        )
+    if policy.treatment == SPRAVATO and answers.episode_months is None:
+        review.append("Length of the current episode: not answered.")
+
+    if contraindications:
+        outcome = CONTRAINDICATION_OUTCOME
+        label = OUTCOME_LABELS[outcome]
+        reason = f"{label}: " + "; ".join(f"{c.label} (answered {c.answer})" for c in contraindications) + "."
+    elif unmet:
+        outcome = NOT_YET_MET
+        label = OUTCOME_LABELS[outcome]
+        reason = f"{label} under {policy.source.title}: " + " ".join(unmet)
+    elif missing:
+        outcome = CANNOT_TELL
+        label = OUTCOME_LABELS[outcome]
+        reason = f"{label}: {_plural(len(missing), 'answer')} missing or unsure: " + " ".join(missing)
+    else:
+        outcome = LIKELY_MET
+        label = OUTCOME_LABELS[outcome]
+        if cleared_items:
+            names = ", ".join(sorted({c.cleared_by for c in cleared_items}))
+            label = f"Criteria likely met (contraindication cleared by {names})"
+        reason = f"{label} under {policy.source.title}."
+    if review:
+        reason += f" {_plural(len(review), 'item')} for clinician review."
+    return TreatmentResult(
+        treatment=policy.treatment,
+        outcome=outcome,
+        outcome_label=label,
+        reason=reason,
+        met=met,
+        unmet=unmet,
+        missing=missing,
+        needs_review=review,
+        contraindications=contraindications,
+        cleared=cleared_items,
+        policy=policy.describe(),
+        trial_rows=rows,
+        counted_trials=n,
+        counted_classes=classes,
+        safety_flags=flags,
     )
 
 
 # ---------------------------------------------------------------------------------------------
-# Intake answers and the summary
+# The summary
 # ---------------------------------------------------------------------------------------------
-
-DIAGNOSES = ("major_depression", "bipolar", "other", "not_sure")
-
-TMS_SAFETY_KEYS = ("metal_in_head", "implanted_device", "seizure_history", "serious_head_injury")
-SPRAVATO_SAFETY_KEYS = (
-    "aneurysm_or_avm",
-    "brain_bleed_history",
-    "high_blood_pressure",
-    "pregnant_or_breastfeeding",
-    "substance_use",
-    "has_ride_home",
-)
-SAFETY_LABELS = {
-    "metal_in_head": "Metal in or near the head (aneurysm clips, electrodes, fragments)",
-    "implanted_device": (
-        "Implanted device (pacemaker, defibrillator, deep brain or vagus nerve stimulator, cochlear implant)"
-    ),
-    "seizure_history": "Seizures or epilepsy",
-    "serious_head_injury": "Serious head injury",
-    "aneurysm_or_avm": "Aneurysm or arteriovenous malformation",
-    "brain_bleed_history": "Bleeding in the brain in the past",
-    "high_blood_pressure": "High blood pressure",
-    "pregnant_or_breastfeeding": "Pregnant or breastfeeding",
-    "substance_use": "Alcohol or drug use",
-    "has_ride_home": "Someone to drive them home after treatment",
-}
-# For these the concern is a "no"; for every other key it is a "yes".
-SAFETY_FLAG_WHEN_FALSE = frozenset({"has_ride_home"})
-# How a raised answer reads when its label is a question rather than a finding.
-SAFETY_FLAG_LABELS = {**SAFETY_LABELS, "has_ride_home": "No ride home after treatment"}
-
-# Why each raised answer matters, shown to staff next to the flag.
-_SAFETY_NOTES = {
-    "metal_in_head": "needs clinician review before TMS",
-    "implanted_device": "needs clinician review before TMS",
-    "seizure_history": "needs clinician review before TMS",
-    "serious_head_injury": "needs clinician review before TMS",
-    "aneurysm_or_avm": "label contraindication to confirm; needs clinician review",
-    "brain_bleed_history": "label contraindication to confirm; needs clinician review",
-    "high_blood_pressure": "blood pressure rises after each dose; needs clinician review",
-    "pregnant_or_breastfeeding": "needs clinician review",
-    "substance_use": "needs clinician review",
-    "has_ride_home": "patients must not drive until the next day after a restful sleep (REMS)",
-}
-
-
-@dataclass
-class IntakeAnswers:
-    diagnosis: str | None = None  # one of DIAGNOSES, as a clinician told the patient
-    episode_months: int | None = None
-    trials: list[Trial] = field(default_factory=list)
-    psychotherapy_tried: bool | None = None
-    psychotherapy_weeks: int | None = None
-    prior_ect: bool | None = None
-    prior_tms: bool | None = None
-    prior_ketamine_or_esketamine: bool | None = None
-    phq9: list[int | None] | None = None
-    safety: dict[str, bool | None] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class CriteriaResult:
-    likely_met: bool  # every criterion met; review items are shown but do not change it
-    met: list[str]
-    unmet: list[str]
-    needs_review: list[str]
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -491,148 +780,90 @@ class ScreeningSummary:
     disclaimer: str
     phq9: Phq9Result | None
     trials: list[TrialAssessment]
-    adequate_failed_trials: int
-    failed_classes: list[str]
-    distinct_classes: int
-    psychotherapy_tried: bool | None
-    tms: CriteriaResult
-    spravato: CriteriaResult
-    safety_flags: list[str]  # raised safety answers, each needing clinician review
+    tms: TreatmentResult
+    spravato: TreatmentResult
+    safety_flags: list[str]  # raised safety answers (labels), each for a clinician
     urgent: bool
-    thresholds: Thresholds
+    settings: ClinicSettings
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data, for a JSONField."""
-        return asdict(self)
+        data = asdict(self)
+        for name in ("tms", "spravato"):
+            data[name]["likely_met"] = getattr(self, name).likely_met
+        # Older readers look for thresholds.min_weeks_adequate.
+        data["thresholds"] = {"min_weeks_adequate": self.settings.min_weeks_adequate}
+        return data
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+_POLICIES_CACHE: dict[str, Policy] | None = None
 
 
-def _diagnosis_items(diagnosis: str | None, met: list[str], unmet: list[str], review: list[str]) -> None:
-    if diagnosis == "major_depression":
-        met.append("Diagnosis: major depression, as told by a clinician.")
-    elif diagnosis is None:
-        unmet.append("Diagnosis: not answered.")
-    elif diagnosis == "bipolar":
-        unmet.append("Diagnosis: major depression not reported (bipolar disorder reported).")
-        review.append("Bipolar disorder reported: needs clinician review.")
-    else:
-        shown = "not sure" if diagnosis == "not_sure" else diagnosis.replace("_", " ")
-        unmet.append(f"Diagnosis: major depression not reported ({shown}).")
+def default_policies() -> dict[str, Policy]:
+    """The policies shipped in booking/data/policies.json, loaded once."""
+    global _POLICIES_CACHE
+    if _POLICIES_CACHE is None:
+        _POLICIES_CACHE = load_policies()
+    return _POLICIES_CACHE
 
 
-def _trial_review_items(assessments: list[TrialAssessment]) -> list[str]:
-    """Trials that could change the counts once staff fill in what is missing."""
-    items = []
-    for a in assessments:
-        if a.drug_class is None:
-            items.append(f"{a.medicine}: not in the catalog; classify it to count it.")
-        elif a.counts_as_oral_antidepressant and (a.adequate is None or (a.adequate and a.failed is None)):
-            items.append(f"Trial to check: {a.reason}")
-    return items
-
-
-def _safety_items(keys: Sequence[str], safety: Mapping[str, bool | None]) -> tuple[list[str], list[str]]:
-    """Return (review items, flag labels). An unanswered question is a review item, never a pass."""
-    review, flags = [], []
-    for key in keys:
-        answer = safety.get(key)
-        label = SAFETY_LABELS[key]
-        raised = not answer if key in SAFETY_FLAG_WHEN_FALSE else bool(answer)
-        if answer is None:
-            review.append(f"{label}: not answered.")
-        elif raised:
-            review.append(f"{SAFETY_FLAG_LABELS[key]}: {_SAFETY_NOTES[key]}.")
-            flags.append(SAFETY_FLAG_LABELS[key])
-    return review, flags
-
-
-def _result(met: list[str], unmet: list[str], review: list[str], name: str) -> CriteriaResult:
-    likely = not unmet
-    if likely:
-        reason = f"Typical {name} criteria look met."
-    else:
-        reason = f"Typical {name} criteria not yet met: {_plural(len(unmet), 'item')} unmet or unanswered."
-    if review:
-        reason += f" {_plural(len(review), 'item')} need clinician review."
-    return CriteriaResult(likely_met=likely, met=met, unmet=unmet, needs_review=review, reason=reason)
-
-
-def summarize(
-    answers: IntakeAnswers, catalog: Mapping[str, Medication], thresholds: Thresholds | None = None
+def screen(
+    *,
+    answers: IntakeAnswers,
+    catalog: Mapping[str, Medication],
+    tms_policy: Policy,
+    spravato_policy: Policy,
+    settings: ClinicSettings | None = None,
+    cleared: Mapping[str, Clearance] | None = None,
+    today: date | None = None,
 ) -> ScreeningSummary:
-    """Build the staff summary. Raises ValueError if the PHQ-9 answers are malformed."""
-    thresholds = thresholds or Thresholds()
+    """Build the staff summary. Raises ValueError if the PHQ-9 answers are malformed or a policy is
+    given for the wrong treatment. ``cleared`` is keyed by safety question key."""
+    if tms_policy.treatment != TMS or spravato_policy.treatment != SPRAVATO:
+        raise ValueError("tms_policy and spravato_policy must be TMS and SPRAVATO policies.")
+    settings = settings or ClinicSettings()
     phq9 = score_phq9(answers.phq9) if answers.phq9 is not None else None
-    assessments = [assess_trial(t, catalog, thresholds) for t in answers.trials]
-
-    # Count each medicine once: a second course of the same drug is not a new agent for payers.
-    counted: dict[str, TrialAssessment] = {}
-    for a in assessments:
-        if a.counts_as_oral_antidepressant and a.adequate is True and a.failed is True and a.medication_key:
-            counted.setdefault(a.medication_key, a)
-    n_failed = len(counted)
-    classes = sorted({a.drug_class for a in counted.values() if a.drug_class})
-    trial_review = _trial_review_items(assessments)
-    trials_note = f"{_plural(n_failed, 'adequate oral antidepressant trial')} that did not help enough"
-
-    # --- TMS [TMS] ---
-    met: list[str] = []
-    unmet: list[str] = []
-    review: list[str] = []
-    _diagnosis_items(answers.diagnosis, met, unmet, review)
-    need = thresholds.min_failed_trials_tms
-    (met if n_failed >= need else unmet).append(f"Failed trials: {trials_note} (needs {need}).")
-    need = thresholds.min_classes_tms
-    shown = ", ".join(classes) if classes else "none"
-    (met if len(classes) >= need else unmet).append(
-        f"Classes: {_plural(len(classes), 'class')} among those trials ({shown}; needs {need})."
-    )
-    if thresholds.require_psychotherapy_tms:
-        if answers.psychotherapy_tried is None:
-            unmet.append("Psychotherapy: not answered.")
-        elif answers.psychotherapy_tried:
-            weeks = answers.psychotherapy_weeks
-            met.append("Psychotherapy: tried" + (f" for {weeks} weeks." if weeks is not None else "."))
-        else:
-            unmet.append("Psychotherapy: not tried.")
-    need = thresholds.min_phq9_tms
-    if phq9 is None:
-        unmet.append("PHQ-9: not answered.")
-    elif not phq9.complete:
-        unmet.append("PHQ-9: not complete.")
-    else:
-        (met if phq9.total >= need else unmet).append(f"PHQ-9: {phq9.total} ({phq9.band_label}; needs {need}).")
-    tms_safety, tms_flags = _safety_items(TMS_SAFETY_KEYS, answers.safety)
-    tms = _result(met, unmet, review + trial_review + tms_safety, "TMS payer")
-
-    # --- SPRAVATO [SPRAV] ---
-    met, unmet, review = [], [], []
-    _diagnosis_items(answers.diagnosis, met, unmet, review)
-    need = thresholds.min_failed_trials_spravato
-    (met if n_failed >= need else unmet).append(
-        f"Treatment-resistant depression: {trials_note} (needs {need} in the current episode). "
-        "The intake asks about the current episode; confirm the dates."
-    )
-    if answers.episode_months is None:
-        review.append("Length of the current episode: not answered.")
-    spravato_safety, spravato_flags = _safety_items(SPRAVATO_SAFETY_KEYS, answers.safety)
-    spravato = _result(met, unmet, review + trial_review + spravato_safety, "SPRAVATO")
-
+    assessments = [assess_trial(t, catalog, settings) for t in answers.trials]
+    common = {"answers": answers, "assessments": assessments, "phq9": phq9, "cleared": cleared, "today": today}
+    tms = evaluate(policy=tms_policy, **common)
+    spravato = evaluate(policy=spravato_policy, **common)
+    flags = list(dict.fromkeys(tms.safety_flags + spravato.safety_flags))
     return ScreeningSummary(
         version=SUMMARY_VERSION,
         disclaimer=DISCLAIMER,
         phq9=phq9,
         trials=assessments,
-        adequate_failed_trials=n_failed,
-        failed_classes=classes,
-        distinct_classes=len(classes),
-        psychotherapy_tried=answers.psychotherapy_tried,
         tms=tms,
         spravato=spravato,
-        safety_flags=tms_flags + spravato_flags,
+        safety_flags=flags,
         urgent=bool(phq9 and phq9.item9_positive),
-        thresholds=thresholds,
+        settings=settings,
+    )
+
+
+def summarize(
+    answers: IntakeAnswers,
+    catalog: Mapping[str, Medication],
+    thresholds: Thresholds | None = None,
+    *,
+    tms_policy_id: str | None = None,
+    spravato_policy_id: str | None = None,
+    cleared: Mapping[str, Clearance] | None = None,
+    today: date | None = None,
+) -> ScreeningSummary:
+    """The older entry point: the shipped policies, the clinic default unless an id is given,
+    and the SCREENING_THRESHOLDS overrides applied to the clinic's own TMS default only."""
+    thresholds = thresholds or Thresholds()
+    policies = default_policies()
+    tms_policy = policies[tms_policy_id or DEFAULT_POLICY_IDS[TMS]]
+    if tms_policy.id == DEFAULT_POLICY_IDS[TMS]:
+        tms_policy = tms_policy.with_overrides(thresholds.clinic_tms_overrides(), why="SCREENING_THRESHOLDS setting")
+    return screen(
+        answers=answers,
+        catalog=catalog,
+        tms_policy=tms_policy,
+        spravato_policy=policies[spravato_policy_id or DEFAULT_POLICY_IDS[SPRAVATO]],
+        settings=thresholds.settings(),
+        cleared=cleared,
+        today=today,
     )
