@@ -2,6 +2,8 @@ from django.apps import AppConfig
 
 
 class EducationConfig(AppConfig):
+    """Articles, topics, reviewers and their reviews, search and the sitemap, and the clinic's own pages."""
+
     name = "education"
     verbose_name = "Education"
 
