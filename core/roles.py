@@ -19,6 +19,12 @@ COORDINATOR_PERMISSIONS = {
         "view_email",
         "view_requestevent",
         "view_medication",
+        # Preparing prior-authorization packets is intake work; a clinic that gives it to other
+        # staff removes it here.
+        "generate_packet",
+        "view_packetdetails",
+        "change_packetdetails",
+        "view_trialcorrection",
     ],
     "scheduling": [
         "view_appointment",

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
 from booking import services
-from booking.admin import views
+from booking.admin import packet_views, views
 from booking.admin.filters import AssignedFilter, IntakeStateFilter, yes_no_filter
 from booking.intake_steps import STEPS, review_sections
 from booking.models import ConsultationRequest, Intake
@@ -23,6 +23,7 @@ from booking.services.exports import consultation_requests_export_csv
 from core.admin import AuditedAdminMixin, LargeTablePaginator
 
 Status = ConsultationRequest.Status
+PACKET = "booking_consultationrequest_packet"
 
 
 class NotAFitForm(forms.Form):
@@ -238,6 +239,7 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "usable_links": obj.intake_links.usable().count(),
             "status_choices": Status.choices,
             "can_change": self.has_change_permission(request, obj),
+            "can_prepare_packet": intake is not None and request.user.has_perm(packet_views.PERMISSION),
         }
 
     def get_urls(self):
@@ -249,5 +251,7 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             path("<int:pk>/status/", wrap(views.status_view), name="booking_consultationrequest_status"),
             path("<int:pk>/link/", wrap(views.link_view), name="booking_consultationrequest_link"),
             path("<int:pk>/resend/<int:email_pk>/", wrap(views.resend_view), name="booking_consultationrequest_resend"),
+            path("<int:pk>/packet/<str:treatment>/", wrap(packet_views.packet_view), name=f"{PACKET}"),
+            path("<int:pk>/packet/<str:treatment>/pdf/", wrap(packet_views.packet_pdf_view), name=f"{PACKET}_pdf"),
             *super().get_urls(),
         ]

@@ -1,5 +1,6 @@
 from booking.models.emails import Email
 from booking.models.intake import Intake, Medication, MedicationTrial
+from booking.models.packets import LetterTemplate, PacketDetails, TrialCorrection
 from booking.models.pipeline import RequestEvent
 from booking.models.requests import (
     REFERENCE_ALPHABET,
@@ -14,8 +15,11 @@ __all__ = [
     "Email",
     "Intake",
     "IntakeLink",
+    "LetterTemplate",
     "Medication",
     "MedicationTrial",
+    "PacketDetails",
     "RequestEvent",
+    "TrialCorrection",
     "new_reference",
 ]

@@ -24,6 +24,7 @@ from booking.services.intake import (
     screenings_recompute,
 )
 from booking.services.links import intake_link_find, intake_link_for_this_browser, intake_link_issue
+from booking.services.packets import packet_details_save, packet_produced, trial_correction_save
 from booking.services.pipeline import (
     consultation_request_assign,
     consultation_request_set_status,
@@ -57,6 +58,9 @@ __all__ = [
     "intake_save_trials",
     "intake_screen",
     "intake_submit",
+    "packet_details_save",
+    "packet_produced",
     "request_note_add",
     "screenings_recompute",
+    "trial_correction_save",
 ]
