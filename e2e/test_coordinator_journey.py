@@ -1,5 +1,6 @@
 """The coordinator's side: sign in with a password and an authenticator code, find the urgent
-request at the top of the list, read its screening summary, add a note and mark it contacted."""
+request at the top of the list, read its screening summary, add a note, mark it contacted and
+open its prior-authorization packet."""
 
 import base64
 import re
@@ -101,3 +102,12 @@ def test_coordinator_signs_in_with_two_factors_and_handles_the_urgent_request_fi
     page.get_by_role("button", name="Change status").click()
     expect(page.get_by_text("Status changed to contacted.")).to_be_visible()
     expect(page.get_by_role("region", name="Timeline")).to_contain_text("New → Contacted")
+
+    # The prior-authorization packet for this patient, on screen and as a PDF named by the reference only.
+    page.get_by_role("link", name="TMS", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("Prior-authorization request: TMS"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Criteria checklist", exact=False)).to_be_visible()
+    expect(page.get_by_role("heading", name="Clinician attestation")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    assert download.value.suggested_filename == f"prior-authorization-{urgent}-tms.pdf"
