@@ -1,7 +1,7 @@
 """Load the articles shipped in ``education/content/`` into the database.
 
 Each article is a Markdown file that starts with TOML front matter between "+++"
-lines (title, slug, topic, summary, reviewer, references, related slugs); topics
+lines (title, slug, topic, summary, references, related slugs); topics
 are in ``topics.toml``. Loading only adds what is missing: a topic or article whose
 slug exists is left exactly as staff last saved it.
 """
@@ -58,9 +58,6 @@ def load_articles(content_dir: Path = CONTENT_DIR) -> LoadResult:
             body=body,
             status=Article.Status.PUBLISHED,
             published_at=timezone.now(),
-            reviewer_name=meta["reviewer_name"],
-            reviewer_credentials=meta["reviewer_credentials"],
-            last_reviewed=meta["last_reviewed"],
         )
         article.full_clean()
         article.save()
