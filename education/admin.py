@@ -2,11 +2,16 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
 from education.models import Article, ArticleApproval, Reference, Reviewer, Topic, review_months
 from education.review import ReviewState
-from education.services import article_review_approve, reviewer_can_approve
+from education.services import VersionChanged, article_review_approve, reviewer_can_approve
 
 
 @admin.register(Topic)
@@ -111,6 +116,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     inlines = [ReferenceInline, ArticleApprovalInline]
     actions = ["approve_this_version"]
+    change_form_template = "education/admin/article_change_form.html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "topic", "summary", "body", "reading_time"]}),
         (
@@ -118,9 +124,10 @@ class ArticleAdmin(admin.ModelAdmin):
             {
                 "fields": ["review_state", "last_reviewed", "next_review"],
                 "description": (
-                    "A reviewer approves the saved text and references with the “Approve this version” action "
-                    "on the article list. Any later change to the title, summary, text or references puts the "
-                    "article back to “review pending” on the public page."
+                    "A reviewer approves the saved text and references with the “Approve this version” button "
+                    "at the top of this page, or the action of that name on the article list. Any later change "
+                    "to the title, summary, text or references puts the article back to “review pending” on "
+                    "the public page."
                 ),
             },
         ),
@@ -130,6 +137,46 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_review()
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/approve/",
+                self.admin_site.admin_view(self.approve_view),
+                name="education_article_approve",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        article = self.get_object(request, object_id)
+        if article is not None and self.has_approve_permission(request):
+            # The button approves the version the reviewer is reading, and nothing saved after it.
+            extra_context["approve_url"] = reverse("admin:education_article_approve", args=[article.pk])
+            extra_context["approve_version"] = article.content_hash()
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @method_decorator(require_POST)
+    def approve_view(self, request, pk):
+        if not self.has_approve_permission(request):
+            raise PermissionDenied
+        article = get_object_or_404(Article, pk=pk)
+        try:
+            article_review_approve(
+                article=article,
+                reviewer=request.user.reviewer_profile,
+                expected_hash=request.POST.get("version", ""),
+            )
+        except VersionChanged as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"You approved this version of “{article.title}”. Its next review is due in {review_months()} months.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:education_article_change", args=[article.pk]))
 
     def _status(self, article):
         # One computation per article and request, shared by the three columns below.

@@ -247,3 +247,37 @@ def test_the_dashboard_partial_renders_links_to_each_article(approved_article):
     ArticleFactory(title="Never reviewed article")
     html = render_to_string("education/admin/_review_dashboard.html", {"dashboard": review_dashboard()})
     assert "Never reviewed article" in html and "/admin/education/article/" in html
+
+
+def test_the_approve_button_approves_the_version_the_reviewer_is_reading(client, reviewer):
+    article = ArticleFactory()
+    change_url = reverse("admin:education_article_change", args=[article.pk])
+    reviewer.user.user_permissions.add(*Permission.objects.filter(codename__in=["view_article", "change_article"]))
+    client.force_login(reviewer.user)
+    html = client.get(change_url).content.decode()
+    assert "Approve this version" in html
+    version = re.search(r'name="version" value="([0-9a-f]{64})"', html).group(1)
+
+    # Someone edits the article after the reviewer opened it: that edit was not read, so it is refused.
+    article.body += "\n\nAn unread change."
+    article.save()
+    response = client.post(reverse("admin:education_article_approve", args=[article.pk]), {"version": version})
+    assert response.status_code == 302
+    assert not ArticleApproval.objects.exists()
+    assert "changed after you opened it" in client.get(change_url).content.decode()
+
+    version = re.search(r'name="version" value="([0-9a-f]{64})"', client.get(change_url).content.decode()).group(1)
+    client.post(reverse("admin:education_article_approve", args=[article.pk]), {"version": version})
+    assert ArticleApproval.objects.get().content_hash == version
+    assert "Medically reviewed by" in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_approve_button_is_not_there_for_staff_who_are_not_reviewers(admin_client):
+    article = ArticleFactory()
+    html = admin_client.get(reverse("admin:education_article_change", args=[article.pk])).content.decode()
+    assert reverse("admin:education_article_approve", args=[article.pk]) not in html
+    assert 'name="version"' not in html
+    response = admin_client.post(reverse("admin:education_article_approve", args=[article.pk]), {"version": "x"})
+    assert response.status_code == 403
+    assert not ArticleApproval.objects.exists()
