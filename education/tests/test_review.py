@@ -12,7 +12,7 @@ from django.urls import reverse
 from education import caching
 from education.dashboard import review_dashboard
 from education.models import ArticleApproval
-from education.review import ReviewState, add_months, review_status
+from education.review import Approval, ReviewState, add_months, review_status
 from education.services import article_review_approve
 from education.tests.factories import ArticleFactory, ReferenceFactory, ReviewerFactory, UserFactory
 
@@ -50,13 +50,8 @@ def _change_first_reference(article, **fields):
 # --- The rule, in plain Python -------------------------------------------------------------
 
 
-class _Approval:
-    def __init__(self, approved_on, content_hash):
-        self.approved_on, self.content_hash = approved_on, content_hash
-
-
 def test_only_an_approval_of_the_same_version_counts_and_only_for_the_review_period():
-    approvals = [_Approval(datetime.date(2026, 1, 31), "v1")]
+    approvals = [Approval(datetime.date(2026, 1, 31), "v1")]
     assert review_status(current_hash="v1", approvals=[], today=datetime.date(2026, 2, 1)).state == (
         ReviewState.NEVER_REVIEWED
     )
