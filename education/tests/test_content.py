@@ -9,7 +9,8 @@ import pytest
 import textstat
 from django.core.management import call_command
 
-from education.loader import CONTENT_DIR, article_sources, parse_article
+from education import review
+from education.loader import CONTENT_DIR, article_sources, load_articles, parse_article
 from education.markup import markdown_to_text
 from education.models import Article, ArticleApproval, Reviewer, Topic
 
@@ -242,3 +243,49 @@ def test_loading_again_keeps_what_staff_changed_in_the_admin(loaded, client):
 def test_load_initial_content_runs_the_article_loader(db):
     call_command("load_initial_content", stdout=StringIO())
     assert Article.objects.count() == len(CONTENT_FILES)
+
+
+def _write_article(content_dir: Path, body: str):
+    shipped = (CONTENT_DIR / "05-tms.md").read_text(encoding="utf-8")
+    front_matter = re.sub(r"related = \[.*\]", "related = []", shipped.split("+++\n")[1])
+    (content_dir / "05-tms.md").write_text(f"+++\n{front_matter}+++\n{body}\n", encoding="utf-8")
+
+
+def test_an_unedited_older_shipped_version_is_brought_up_to_date_and_an_edited_one_is_kept(db, tmp_path):
+    (tmp_path / "topics.toml").write_text((CONTENT_DIR / "topics.toml").read_text(encoding="utf-8"))
+    _write_article(tmp_path, "TMS does not affect memory.")
+    load_articles(tmp_path)
+    old = Article.objects.get(slug="tms-therapy")
+    (tmp_path / "superseded.toml").write_text(f'[superseded]\ntms-therapy = ["{old.content_hash()}"]\n')
+    _write_article(tmp_path, "TMS has not been shown to harm memory.")
+
+    assert load_articles(tmp_path).articles_updated == ["tms-therapy"]
+    old.refresh_from_db()
+    assert old.body == "TMS has not been shown to harm memory.\n"
+    assert old.references.count() == len(parse_article(CONTENT_DIR / "05-tms.md")[0]["references"])
+
+    old.body = "Our own wording, written in the admin."
+    old.save()
+    _write_article(tmp_path, "A later shipped wording.")
+    result = load_articles(tmp_path)
+    assert result.articles_updated == [] and result.articles_kept == ["tms-therapy"]
+    old.refresh_from_db()
+    assert old.body == "Our own wording, written in the admin."
+
+
+def test_the_superseded_list_names_shipped_articles_and_never_their_current_version():
+    import tomllib
+
+    superseded = tomllib.loads((CONTENT_DIR / "superseded.toml").read_text(encoding="utf-8"))["superseded"]
+    current = {}
+    for meta, body in article_sources():
+        snapshot = review.content_snapshot(
+            title=meta["title"],
+            summary=meta["summary"],
+            body=body,
+            references=[(ref["citation"], ref["url"]) for ref in meta["references"]],
+        )
+        current[meta["slug"]] = review.content_hash(snapshot)
+    assert set(superseded) <= set(current)
+    for slug, hashes in superseded.items():
+        assert current[slug] not in hashes, slug
