@@ -32,7 +32,8 @@ def test_patient_reads_requests_and_shares_their_history_across_two_visits(new_p
     expect(page.get_by_role("heading", level=1)).to_have_text("Learn about depression treatment")
     page.get_by_role("link", name=ARTICLE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(ARTICLE)
-    expect(page.get_by_text("Medically reviewed by")).to_be_visible()
+    # Shipped articles stay "review pending" until a clinician approves them in the admin.
+    expect(page.get_by_text("Clinical review pending.")).to_be_visible()
 
     # The article's call to action opens the form, which remembers the article.
     page.get_by_role("region", name="Talk with us about your options").get_by_role(

@@ -1,9 +1,8 @@
 """Load the articles shipped in ``education/content/`` into the database.
 
 Each article is a Markdown file that starts with TOML front matter between "+++"
-lines (title, slug, topic, summary, reviewer, references, related slugs); topics
-are in ``topics.toml``. Loading only adds what is missing: a topic or article whose
-slug exists is left exactly as staff last saved it.
+lines (title, slug, topic, summary, references, related slugs); topics
+are in ``topics.toml``. Otherwise a topic or article whose slug exists is left exactly as staff last saved it.
 """
 
 import tomllib
@@ -17,6 +16,7 @@ from education.models import Article, Reference, Topic
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 FRONT_MATTER_FENCE = "+++"
+SUPERSEDED_FILE = "superseded.toml"
 
 
 @dataclass
@@ -24,6 +24,7 @@ class LoadResult:
     topics_created: list[str] = field(default_factory=list)
     articles_created: list[str] = field(default_factory=list)
     articles_kept: list[str] = field(default_factory=list)
+    articles_updated: list[str] = field(default_factory=list)
 
 
 def parse_article(path: Path) -> tuple[dict, str]:
@@ -44,11 +45,17 @@ def load_articles(content_dir: Path = CONTENT_DIR) -> LoadResult:
     result = LoadResult()
     topics = _load_topics(content_dir / "topics.toml", result)
 
+    superseded = _superseded_hashes(content_dir / SUPERSEDED_FILE)
     created = {}
     related_slugs = {}
     for meta, body in article_sources(content_dir):
-        if Article.objects.filter(slug=meta["slug"]).exists():
-            result.articles_kept.append(meta["slug"])
+        existing = Article.objects.prefetch_related("references").filter(slug=meta["slug"]).first()
+        if existing is not None:
+            if existing.content_hash() in superseded.get(existing.slug, ()):
+                _update_to_shipped(existing, meta, body)
+                result.articles_updated.append(existing.slug)
+            else:
+                result.articles_kept.append(meta["slug"])
             continue
         article = Article(
             title=meta["title"],
@@ -58,19 +65,10 @@ def load_articles(content_dir: Path = CONTENT_DIR) -> LoadResult:
             body=body,
             status=Article.Status.PUBLISHED,
             published_at=timezone.now(),
-            reviewer_name=meta["reviewer_name"],
-            reviewer_credentials=meta["reviewer_credentials"],
-            last_reviewed=meta["last_reviewed"],
         )
         article.full_clean()
         article.save()
-        references = [
-            Reference(article=article, citation=ref["citation"], url=ref["url"], position=position)
-            for position, ref in enumerate(meta["references"], start=1)
-        ]
-        for reference in references:
-            reference.full_clean(exclude=["article"])
-        Reference.objects.bulk_create(references)
+        _add_references(article, meta)
         created[article.slug] = article
         related_slugs[article.slug] = meta.get("related", [])
         result.articles_created.append(article.slug)
@@ -79,6 +77,34 @@ def load_articles(content_dir: Path = CONTENT_DIR) -> LoadResult:
     for slug, article in created.items():
         article.related.set(Article.objects.filter(slug__in=related_slugs[slug]))
     return result
+
+
+def _add_references(article: Article, meta: dict) -> None:
+    references = [
+        Reference(article=article, citation=ref["citation"], url=ref["url"], position=position)
+        for position, ref in enumerate(meta["references"], start=1)
+    ]
+    for reference in references:
+        reference.full_clean(exclude=["article"])
+    Reference.objects.bulk_create(references)
+
+
+def _superseded_hashes(path: Path) -> dict[str, set[str]]:
+    if not path.exists():
+        return {}
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {slug: set(hashes) for slug, hashes in data.get("superseded", {}).items()}
+
+
+def _update_to_shipped(article: Article, meta: dict, body: str) -> None:
+    """Replace an unedited older shipped version with the current one (topic and links stay)."""
+    article.title = meta["title"]
+    article.summary = meta["summary"]
+    article.body = body
+    article.full_clean()
+    article.save()
+    article.references.all().delete()
+    _add_references(article, meta)
 
 
 def _load_topics(path: Path, result: LoadResult) -> dict[str, Topic]:

@@ -1,5 +1,6 @@
 import math
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator, URLValidator
 from django.db import models
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from education import review
 from education.markup import markdown_to_text, render_markdown
 from education.search import search_articles
 
@@ -53,14 +55,21 @@ class ArticleQuerySet(models.QuerySet):
         return self.published()
 
     def for_page(self):
-        """Everything an article page shows, in three queries however long its lists are."""
+        """Everything an article page shows, in a fixed number of queries however long its lists are."""
         return self.select_related("topic").prefetch_related(
             "references",
+            models.Prefetch("approvals", queryset=ArticleApproval.objects.select_related("reviewer")),
             models.Prefetch(
                 "related",
                 queryset=Article.objects.published(),
                 to_attr="published_related",
             ),
+        )
+
+    def with_review(self):
+        """What the review status needs (references and approvals), in two more queries."""
+        return self.prefetch_related(
+            "references", models.Prefetch("approvals", queryset=ArticleApproval.objects.select_related("reviewer"))
         )
 
     def search(self, query):
@@ -85,11 +94,6 @@ class Article(models.Model):
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="Filled in when the article is first published. A future date schedules it."
     )
-    reviewer_name = models.CharField("medical reviewer", max_length=120, blank=True)
-    reviewer_credentials = models.CharField(
-        max_length=120, blank=True, help_text="For example “MD, board-certified psychiatrist”."
-    )
-    last_reviewed = models.DateField(null=True, blank=True)
     related = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="related_from", verbose_name="related articles"
     )
@@ -109,19 +113,8 @@ class Article(models.Model):
                     f"The summary must be {SUMMARY_MIN_LENGTH} to {SUMMARY_MAX_LENGTH} characters long."
                 ),
             ),
-            # A published article always says who reviewed it and when.
-            models.CheckConstraint(
-                condition=~models.Q(status="published")
-                | (
-                    ~models.Q(reviewer_name="")
-                    & ~models.Q(reviewer_credentials="")
-                    & models.Q(last_reviewed__isnull=False)
-                    & models.Q(published_at__isnull=False)
-                ),
-                name="published_article_is_reviewed",
-                violation_error_message="A published article needs a reviewer, credentials and a review date.",
-            ),
         ]
+        permissions = [("approve_article", "Can approve an article version as its medical reviewer")]
 
     def __str__(self):
         return self.title
@@ -130,17 +123,8 @@ class Article(models.Model):
         return reverse("education:article", kwargs={"slug": self.slug})
 
     def clean(self):
-        if self.status != self.Status.PUBLISHED:
-            return
-        required = {
-            "reviewer_name": "Add the medical reviewer before publishing.",
-            "reviewer_credentials": "Add the reviewer's credentials before publishing.",
-            "last_reviewed": "Add the date of the medical review before publishing.",
-        }
-        errors = {field: message for field, message in required.items() if not getattr(self, field)}
-        if errors:
-            raise ValidationError(errors)
-        if self.published_at is None:
+        # Publishing does not wait for the medical review: the page says plainly that it is pending.
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
 
     @property
@@ -162,6 +146,74 @@ class Article(models.Model):
     @property
     def reading_minutes(self):
         return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
+
+    def content_snapshot(self):
+        """The text and references as saved now (uses prefetched references when there are any)."""
+        references = sorted(self.references.all(), key=lambda ref: (ref.position, ref.pk))
+        return review.content_snapshot(
+            title=self.title,
+            summary=self.summary,
+            body=self.body,
+            references=[(ref.citation, ref.url) for ref in references],
+        )
+
+    def content_hash(self):
+        return review.content_hash(self.content_snapshot())
+
+    def review_status(self, *, today=None):
+        """Whether this exact version is reviewed, pending or overdue; see ``education.review``."""
+        return review.review_status(
+            current_hash=self.content_hash(),
+            approvals=self.approvals.all(),
+            today=today or timezone.localdate(),
+            months=review_months(),
+        )
+
+
+def review_months():
+    return getattr(settings, "EDUCATION_REVIEW_MONTHS", review.DEFAULT_REVIEW_MONTHS)
+
+
+class Reviewer(models.Model):
+    """A staff member whose name and credentials are shown on the articles they approve."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviewer_profile")
+    name = models.CharField(max_length=120, help_text="As shown publicly, for example “Jane Smith”.")
+    credentials = models.CharField(
+        max_length=120, help_text="As shown publicly, for example “MD, board-certified psychiatrist”."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}"
+
+
+class ArticleApproval(models.Model):
+    """One reviewer's approval of one version (text and references) of an article. Never edited."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="approvals")
+    reviewer = models.ForeignKey(Reviewer, on_delete=models.PROTECT, related_name="approvals")
+    approved_at = models.DateTimeField(default=timezone.now)
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the approved text and references.")
+    # What was approved and under which name, kept as it was even if the article or profile changes later.
+    content = models.JSONField()
+    reviewer_name = models.CharField(max_length=120)
+    reviewer_credentials = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["-approved_at", "-id"]
+        get_latest_by = "approved_at"
+
+    def __str__(self):
+        return f"{self.article} approved by {self.reviewer_name} on {self.approved_on:%Y-%m-%d}"
+
+    @property
+    def approved_on(self):
+        return timezone.localdate(self.approved_at)
 
 
 class Reference(models.Model):

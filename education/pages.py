@@ -102,6 +102,7 @@ def _build_article_page(queryset, slug):
     if article is None:
         return None
     references = list(article.references.all())
+    review = article.review_status()
     related = article.published_related
     for other in related:
         other.word_count  # noqa: B018  (computed now so that the cached copy carries it)
@@ -114,17 +115,32 @@ def _build_article_page(queryset, slug):
             "body_html": article.body_html,
             "reading_minutes": article.reading_minutes,
             "references": references,
+            "review": review,
+            "reviewer": review.approval.reviewer if review.is_current else None,
             "related_articles": related,
             "canonical_url": canonical_url,
-            "json_ld": _article_json_ld(article, references, canonical_url),
+            "json_ld": _article_json_ld(article, references, canonical_url, review),
         },
-        etag=_etag("article", stamp, tuple((ref.pk, ref.citation, ref.url, ref.position) for ref in references)),
+        # A review that expires changes the page without any edit, so its state is part of the tag.
+        etag=_etag(
+            "article",
+            stamp,
+            tuple((ref.pk, ref.citation, ref.url, ref.position) for ref in references),
+            _review_stamp(review),
+        ),
         last_modified=last_modified,
     )
 
 
-def _article_json_ld(article, references, canonical_url):
-    """schema.org data that lets search engines show who reviewed the page and when."""
+def _review_stamp(review):
+    if not review.is_current:
+        return (review.state.value, review.last_reviewed)
+    reviewer = review.approval.reviewer
+    return (review.state.value, review.last_reviewed, reviewer.pk, reviewer.name, reviewer.credentials)
+
+
+def _article_json_ld(article, references, canonical_url, review):
+    """schema.org data; it names a reviewer only when that person approved this exact version."""
     learn_url = settings.SITE_URL + "/learn/"
     data = {
         "@context": "https://schema.org",
@@ -155,12 +171,8 @@ def _article_json_ld(article, references, canonical_url):
     }
     if article.published_at:
         data["datePublished"] = article.published_at.isoformat()
-    if article.last_reviewed:
-        data["lastReviewed"] = article.last_reviewed.isoformat()
-    if article.reviewer_name:
-        data["reviewedBy"] = {
-            "@type": "Person",
-            "name": article.reviewer_name,
-            "honorificSuffix": article.reviewer_credentials,
-        }
+    if review.is_current:
+        reviewer = review.approval.reviewer
+        data["lastReviewed"] = review.last_reviewed.isoformat()
+        data["reviewedBy"] = {"@type": "Person", "name": reviewer.name, "honorificSuffix": reviewer.credentials}
     return data

@@ -5,7 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from education.tests.factories import ArticleFactory, ReferenceFactory, TopicFactory
+from education.services import article_review_approve
+from education.tests.factories import ArticleFactory, ReferenceFactory, ReviewerFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,13 +50,15 @@ def test_drafts_are_not_listed_or_searchable(client):
 # --- The article page ---------------------------------------------------------------------
 
 
-def test_article_page_shows_review_reading_time_breadcrumbs_and_numbered_references(client):
+def test_article_page_shows_review_reading_time_breadcrumbs_and_numbered_references(client, time_machine):
+    time_machine.move_to("2026-11-01 10:00:00-05:00")
     topic = TopicFactory(name="TMS", slug="tms")
     article = ArticleFactory(topic=topic, title="How TMS works", body="word " * 450)
     ReferenceFactory(article=article, citation="First A (2007). Study one.", url="https://doi.org/10.1/one", position=1)
     ReferenceFactory(
         article=article, citation="Second B (2018). Study two.", url="https://doi.org/10.1/two", position=2
     )
+    article_review_approve(article=article, reviewer=ReviewerFactory(name="Dr. Ada Reviewer"))
 
     html = client.get(article.get_absolute_url()).content.decode()
 
@@ -108,10 +111,12 @@ def test_markdown_cannot_put_a_script_or_event_handler_on_the_page(client):
     assert "onerror" not in html and "onmouseover" not in html
 
 
-def test_head_has_canonical_open_graph_and_medical_web_page_data(client, settings):
+def test_head_has_canonical_open_graph_and_medical_web_page_data(client, settings, time_machine):
+    time_machine.move_to("2026-11-01 10:00:00-05:00")
     settings.SITE_URL = "https://clinic.example"
     article = ArticleFactory(slug="tms-therapy", title="How TMS works", summary="S" * 60)
     ReferenceFactory(article=article, url="https://doi.org/10.1/one")
+    article_review_approve(article=article, reviewer=ReviewerFactory(name="Dr. Ada Reviewer"))
     html = client.get(article.get_absolute_url()).content.decode()
 
     assert '<link rel="canonical" href="https://clinic.example/learn/tms-therapy/">' in html
@@ -161,7 +166,8 @@ def test_article_page_query_count_does_not_grow_with_references_or_related_artic
     small_count = _queries_for(client, small.get_absolute_url())
     large_count = _queries_for(client, large.get_absolute_url())
     assert small_count == large_count
-    assert large_count <= 3
+    # Article with topic, references, approvals with their reviewers, related articles.
+    assert large_count <= 4
 
 
 def test_a_cached_article_page_needs_no_database_queries(client, django_assert_num_queries):
