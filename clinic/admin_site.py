@@ -7,6 +7,7 @@ from django_otp.admin import OTPAdminAuthenticationForm
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from booking.dashboard import dashboard
+from education.dashboard import review_dashboard
 
 
 class TOTPAdminAuthenticationForm(OTPAdminAuthenticationForm):
@@ -45,4 +46,7 @@ class ClinicAdminSite(AdminSite):
         return allowed
 
     def index(self, request, extra_context=None):
-        return super().index(request, {"dashboard": dashboard(request.user), **(extra_context or {})})
+        context = {"dashboard": dashboard(request.user)}
+        if request.user.has_perm("education.change_article"):
+            context["education_review"] = review_dashboard()
+        return super().index(request, {**context, **(extra_context or {})})

@@ -194,6 +194,8 @@ ROBOTS_DISALLOW = ["/admin/", "/consultation/intake/", "/appointments/"]
 # How long the server keeps a rendered article, and how long browsers and proxies may.
 EDUCATION_CACHE_SECONDS = env.int("EDUCATION_CACHE_SECONDS", default=600)
 EDUCATION_MAX_AGE_SECONDS = env.int("EDUCATION_MAX_AGE_SECONDS", default=300)
+# An article's medical review lapses after this many months; it then reads "review overdue".
+EDUCATION_REVIEW_MONTHS = env.int("EDUCATION_REVIEW_MONTHS", default=12)
 
 # --- Screening (booking/screening.py names and cites each threshold) -----------------------
 # Payers differ; a clinic sets its own figures here, for example {"min_phq9_tms": 10}.
