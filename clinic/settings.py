@@ -157,7 +157,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BEAT_SCHEDULE = {
     "sweep-unsent-emails": {"task": "booking.tasks.sweep_emails", "schedule": env.float("EMAIL_SWEEP_INTERVAL", 60.0)},
-    "queue-appointment-reminders": {"task": "scheduling.tasks.queue_reminders", "schedule": 60.0},
+    "queue-appointment-reminders": {
+        "task": "scheduling.tasks.queue_reminders",
+        "schedule": env.float("REMINDER_QUEUE_INTERVAL", 60.0),
+    },
 }
 
 # --- Email ----------------------------------------------------------------------
