@@ -291,9 +291,10 @@ def run_appointment(args, plan, day, workdir, venv):
         "DJANGO_SETTINGS_MODULE": "appt_settings",
         "APPT_DB": database_url.rsplit("/", 1)[1],
     }
-    subprocess.run(
-        [python, "-m", "django", "migrate", "--run-syncdb", "--no-input", "-v", "0"], cwd=workdir, env=env, check=True
-    )
+    # django-appointment 3.12 ships no migrations: make them first, or its tables would be created
+    # before auth_user and the migration would fail on a fresh virtualenv.
+    for command in (["makemigrations", "appointment", "-v", "0"], ["migrate", "--no-input", "-v", "0"]):
+        subprocess.run([python, "-m", "django", *command], cwd=workdir, env=env, check=True)
     payload = json.dumps({"plan": plan, "day": day.isoformat(), "staff": args.staff, "iterations": args.iterations})
     done = subprocess.run(
         [python, "appt_measure.py", payload], cwd=workdir, env=env, capture_output=True, text=True, check=False
