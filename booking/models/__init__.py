@@ -1,6 +1,7 @@
 from booking.models.emails import Email
-from booking.models.intake import Intake, Medication, MedicationTrial
+from booking.models.intake import ContraindicationClearance, Intake, Medication, MedicationTrial
 from booking.models.pipeline import RequestEvent
+from booking.models.policies import CarrierPolicy, PayerPolicy
 from booking.models.requests import (
     REFERENCE_ALPHABET,
     ConsultationRequest,
@@ -10,12 +11,15 @@ from booking.models.requests import (
 
 __all__ = [
     "REFERENCE_ALPHABET",
+    "CarrierPolicy",
     "ConsultationRequest",
+    "ContraindicationClearance",
     "Email",
     "Intake",
     "IntakeLink",
     "Medication",
     "MedicationTrial",
+    "PayerPolicy",
     "RequestEvent",
     "new_reference",
 ]

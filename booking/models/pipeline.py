@@ -16,6 +16,7 @@ class RequestEvent(models.Model):
         LINK = "link", "Intake link"
         EMAIL = "email", "Email"
         APPOINTMENT = "appointment", "Appointment"
+        CLEARANCE = "clearance", "Contraindication cleared"
 
     request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
