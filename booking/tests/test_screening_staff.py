@@ -246,3 +246,16 @@ def test_the_medicines_step_asks_a_saved_liothyronine_dose_in_mcg(client):
     client.post(step_url(2), trial_data([{"name_given": "Cytomel", "max_daily_dose": "25"}, {"name_given": "Zoloft"}]))
     page = client.get(step_url(2)).content.decode()
     assert "Highest dose per day, in mcg" in page and "Highest dose per day, in mg" in page
+
+
+def test_an_exclusion_of_the_carriers_policy_is_never_likely_met(client, coordinator):
+    # Aetna maps to CPB 0469, which excludes recent substance use; the clinic's default does not.
+    default = screened(safety={"substance_use": True}, last_name="Default")
+    aetna = screened(carrier="aetna", safety={"substance_use": True}, last_name="Aetna")
+    assert aetna.tms_policy_key == "aetna_cpb_0469" and default.tms_policy_key == "clinic_default_tms"
+    assert aetna.tms_outcome == "contraindication" and aetna.has_contraindication is True
+    assert [c["kind"] for c in aetna.screening["tms"]["contraindications"]] == ["exclusion"]
+    assert default.tms_outcome != "contraindication"
+    client.force_login(coordinator)
+    listed = client.get(f"{LIST}?tms=likely_met").context["cl"].result_list
+    assert aetna.request not in list(listed)
