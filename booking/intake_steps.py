@@ -171,6 +171,7 @@ STEPS = [
         trial_formset,
         _save_trials,
         review=_trial_rows,
+        scripts=("js/forms.js", "js/medicines.js"),
         repeating=True,
     ),
     Step(3, "Other treatments", "treatments", OtherTreatmentsForm.for_intake, _save_model_form),

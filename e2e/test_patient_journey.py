@@ -80,6 +80,9 @@ def test_patient_reads_requests_and_shares_their_history_across_two_visits(new_p
 
     expect_step(page, 2, "Antidepressants you have tried")
     first = page.get_by_role("group", name="Medicine 1")
+    # The dose question names the unit of the medicine typed: thyroid hormone is dosed in mcg.
+    first.get_by_role("combobox", name="Medicine").fill("Cytomel")
+    expect(first.get_by_label("Highest dose per day, in mcg")).to_be_visible()
     first.get_by_role("combobox", name="Medicine").fill("Sertraline")
     first.get_by_label("Highest dose per day, in mg").fill("150")
     first.get_by_label("About how many weeks at that dose?").fill("8")

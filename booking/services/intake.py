@@ -85,6 +85,14 @@ def intake_submit(*, intake: Intake) -> Intake:
     return intake
 
 
-def medication_choices() -> list[str]:
-    """What the medicine picker suggests: each generic with its brands."""
-    return [str(m) for m in Medication.objects.all()]
+def medication_choices() -> list[tuple[str, str, str]]:
+    """What the medicine picker suggests: (each generic with its brands, its dose unit, every name
+    it goes by in lower case, separated by semicolons) so the page can name the unit it is dosed in."""
+    return [
+        (
+            str(m),
+            m.dose_unit,
+            ";".join([m.generic.lower(), *(b.strip().lower() for b in m.brands.split(";") if b.strip())]),
+        )
+        for m in Medication.objects.all()
+    ]

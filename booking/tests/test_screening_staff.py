@@ -199,6 +199,13 @@ def test_not_sure_and_not_answered_are_told_apart_on_the_staff_page(client, coor
     client.post(step_url(2), trial_data([{"name_given": "Zoloft", "max_daily_dose": "100"}]))
     client.post(step_url(3), {"action": "next"})
     client.post(step_url(4), {**{f"item_{n}": "1" for n in range(1, 10)}, "item_9": "0", "action": "next"})
+    safety_page = unescape(client.get(step_url(5)).content.decode())
+    for question in [
+        "Have you ever had an allergic reaction to esketamine (Spravato) or ketamine?",
+        "Have you ever had psychosis",
+        "Have you had heart problems or a stroke",
+    ]:
+        assert question in safety_page
     answers = {k: v for k, v in SAFETY_CLEAR.items() if k != "seizure_history"}
     client.post(step_url(5), {**answers, "implanted_device": "not_sure", "action": "next"})
     intake = Intake.objects.get()
@@ -246,6 +253,11 @@ def test_the_medicines_step_asks_a_saved_liothyronine_dose_in_mcg(client):
     client.post(step_url(2), trial_data([{"name_given": "Cytomel", "max_daily_dose": "25"}, {"name_given": "Zoloft"}]))
     page = client.get(step_url(2)).content.decode()
     assert "Highest dose per day, in mcg" in page and "Highest dose per day, in mg" in page
+    # The picker tells the page which unit each medicine is dosed in, for a name typed afresh.
+    assert re.search(
+        r'<option value="liothyronine \(Cytomel\)" data-unit="mcg" data-names="liothyronine;cytomel">', page
+    )
+    assert "js/medicines" in page
 
 
 def test_an_exclusion_of_the_carriers_policy_is_never_likely_met(client, coordinator):
@@ -259,3 +271,16 @@ def test_an_exclusion_of_the_carriers_policy_is_never_likely_met(client, coordin
     client.force_login(coordinator)
     listed = client.get(f"{LIST}?tms=likely_met").context["cl"].result_list
     assert aetna.request not in list(listed)
+
+
+def test_the_antidepressant_part_of_a_combination_counts_as_its_own_trial(client):
+    open_intake(client, ConsultationRequestFactory())
+    client.post(step_url(1), {"action": "next"})
+    symbyax = {"name_given": "Symbyax", "max_daily_dose": "6", "component_dose": "25", "weeks_at_dose": "8"}
+    client.post(step_url(2), trial_data([symbyax, {**symbyax, "component_dose": ""}]))
+    given, missing = Intake.objects.get().screening["trials"]
+    assert [(e["agent"], e["adequate"]) for e in given["exposures"]] == [
+        ("olanzapine-fluoxetine", True),
+        ("fluoxetine", True),
+    ]
+    assert missing["exposures"][1]["adequate"] is None and "dose of fluoxetine not given" in missing["reason"]
