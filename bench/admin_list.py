@@ -99,8 +99,8 @@ def fill(target: int, batch: int):
                             phq9=phq9,
                             phq9_total=total,
                             phq9_band=("severe" if total >= 20 else "moderate") if submitted else "",
-                            tms_likely=rng.random() < 0.5 if submitted else None,
-                            spravato_likely=rng.random() < 0.3 if submitted else None,
+                            tms_outcome=rng.choice(["likely_met", "not_yet_met", "cannot_tell"]) if submitted else "",
+                            spravato_outcome=rng.choice(["likely_met", "cannot_tell"]) if submitted else "",
                             has_safety_flags=submitted and rng.random() < 0.05,
                             confirmed_accurate=submitted,
                         )

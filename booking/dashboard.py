@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count
 from django.utils import timezone
 
+from booking import screening
 from booking.models import ConsultationRequest
 
 Status = ConsultationRequest.Status
@@ -36,4 +37,27 @@ def dashboard(user) -> dict:
         "waiting_over_a_business_day": open_requests.filter(
             status=Status.NEW, first_contacted_at__isnull=True, created_at__lt=overdue_since
         ).count(),
+        "outcomes": _outcome_counts(open_requests),
     }
+
+
+def _outcome_counts(open_requests):
+    """Open requests per screening outcome, one row per treatment, in the list filter's terms
+    (the counts come from the same indexed columns, so a contraindication is never likely met)."""
+    rows = []
+    for treatment, name in (("tms", "TMS"), ("spravato", "SPRAVATO")):
+        column = f"intake__{treatment}_outcome"
+        counts = dict(
+            open_requests.filter(**{f"{column}__in": screening.OUTCOMES})
+            .values_list(column)
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        rows.append(
+            (
+                treatment,
+                name,
+                [(key, screening.OUTCOME_LABELS[key], counts.get(key, 0)) for key in screening.OUTCOMES],
+            )
+        )
+    return rows

@@ -5,6 +5,7 @@ from django import forms
 
 from booking import screening
 from booking.models import Intake, MedicationTrial
+from booking.safety_questions import NOT_SURE, SAFETY_QUESTIONS, SPRAVATO, TMS
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 YES_NO_UNSURE = [("yes", "Yes"), ("no", "No"), ("not_sure", "Not sure")]
@@ -75,43 +76,62 @@ class TrialForm(forms.ModelForm):
         model = MedicationTrial
         fields = [
             "name_given",
-            "max_daily_dose_mg",
+            "max_daily_dose",
             "weeks_at_dose",
+            "current_episode",
             "when_taken",
             "response",
             "stop_reason",
             "side_effects",
+            "component_dose",
         ]
         labels = {
             "name_given": "Medicine",
-            "max_daily_dose_mg": "Highest dose per day, in mg (if you know it)",
+            "max_daily_dose": "Highest dose per day, in mg (if you know it)",
             "weeks_at_dose": "About how many weeks at that dose?",
+            "current_episode": "Was this during your current period of depression?",
             "when_taken": "Roughly when? (for example: 2022, or last spring)",
             "response": "How much did it help?",
             "stop_reason": "Why did you stop?",
             "side_effects": "Side effects, if any",
+            "component_dose": "Only for a combination medicine (Symbyax, Auvelity): the dose per day of its "
+            "antidepressant part, in mg",
         }
-        help_texts = {"name_given": "Start typing the generic or brand name, or type any other name."}
+        help_texts = {
+            "name_given": "Start typing the generic or brand name, or type any other name.",
+            "max_daily_dose": "Thyroid hormone (liothyronine, Cytomel) is dosed in micrograms (mcg): "
+            "for it, type the number of mcg.",
+            "component_dose": "For example 25 for Symbyax 6/25 (fluoxetine 25 mg). Leave blank otherwise.",
+        }
         widgets = {
             "name_given": forms.TextInput(attrs={"list": "medication-names", "autocomplete": "off"}),
-            "max_daily_dose_mg": forms.NumberInput(attrs={"inputmode": "decimal", "step": "any", "min": "0"}),
+            "max_daily_dose": forms.NumberInput(attrs={"inputmode": "decimal", "step": "any", "min": "0"}),
+            "component_dose": forms.NumberInput(attrs={"inputmode": "decimal", "step": "any", "min": "0"}),
             "weeks_at_dose": forms.NumberInput(attrs={"inputmode": "numeric", "min": "0", "max": "520"}),
             "response": forms.RadioSelect,
+            "current_episode": forms.RadioSelect,
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["response"].choices = [c for c in self.fields["response"].choices if c[0]]
+        for name in ("response", "current_episode"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0]]
         self.fields["stop_reason"].choices = [("", "Choose one")] + [
             c for c in self.fields["stop_reason"].choices if c[0]
         ]
-        self.fields["max_daily_dose_mg"].min_value = 0
+        self.fields["max_daily_dose"].min_value = 0
         self.fields["weeks_at_dose"].max_value = 520
 
-    def clean_max_daily_dose_mg(self):
-        dose = self.cleaned_data["max_daily_dose_mg"]
+    def clean_max_daily_dose(self):
+        dose = self.cleaned_data["max_daily_dose"]
         if dose is not None and not 0 < dose <= 10000:
-            raise forms.ValidationError("Please enter the dose in milligrams, for example 50.")
+            raise forms.ValidationError("Please enter the dose per day as a number, for example 50.")
+        return dose
+
+    def clean_component_dose(self):
+        dose = self.cleaned_data["component_dose"]
+        if dose is not None and not 0 < dose <= 10000:
+            raise forms.ValidationError("Please enter the dose in milligrams, for example 25.")
         return dose
 
 
@@ -190,43 +210,47 @@ class Phq9Form(forms.Form):
         return [self.cleaned_data[f"item_{n}"] for n in range(1, len(screening.PHQ9_ITEMS) + 1)]
 
 
+def _from_answer(value):
+    """A stored safety answer as the radio value: "not sure" stays apart from not answered ("")."""
+    return {True: "yes", False: "no", NOT_SURE: "not_sure"}.get(value, "")
+
+
 class SafetyForm(forms.Form):
+    """Built from the one table of safety questions (booking/safety_questions.py): a question of
+    both treatments is asked once, under "For TMS and SPRAVATO"."""
+
     @classmethod
     def for_intake(cls, intake, data=None):
         return cls(data, answers=intake.safety)
 
-    QUESTIONS = {
-        "metal_in_head": "Do you have any metal in or near your head? For example aneurysm clips or coils, "
-        "stents, bullet or shrapnel fragments, or metal from welding.",
-        "implanted_device": "Do you have an implanted device? For example a pacemaker, defibrillator, cochlear "
-        "implant, deep brain or vagus nerve stimulator, or electrodes.",
-        "seizure_history": "Have you ever had a seizure or been told you have epilepsy?",
-        "serious_head_injury": "Have you had a serious head injury (for example one that knocked you out)?",
-        "aneurysm_or_avm": "Have you been told you have an aneurysm (a bulging blood vessel) or an "
-        "arteriovenous malformation (AVM)?",
-        "brain_bleed_history": "Have you ever had bleeding in the brain?",
-        "high_blood_pressure": "Do you have high blood pressure?",
-        "pregnant_or_breastfeeding": "Are you pregnant, planning a pregnancy, or breastfeeding?",
-        "substance_use": "Do you currently use alcohol or drugs in a way that worries you or others?",
-        "has_ride_home": "Could someone drive you home after a treatment visit?",
-    }
-
     def __init__(self, *args, answers=None, **kwargs):
         super().__init__(*args, **kwargs)
         answers = answers or {}
-        for key in (*screening.TMS_SAFETY_KEYS, *screening.SPRAVATO_SAFETY_KEYS):
-            self.fields[key] = yes_no_field(self.QUESTIONS[key], unsure=True)
-            if key in answers:
-                self.initial[key] = _from_bool(answers[key]) or "not_sure"
+        for question in SAFETY_QUESTIONS:
+            self.fields[question.key] = forms.ChoiceField(
+                label=question.question, choices=YES_NO_UNSURE, required=False, widget=forms.RadioSelect
+            )
+            shown = _from_answer(answers.get(question.key))
+            if shown:
+                self.initial[question.key] = shown
 
     def answers(self) -> dict:
-        return {key: self.cleaned_data.get(key) for key in self.fields}
+        """True (yes), False (no), "not_sure", or None (not answered)."""
+        return {
+            key: {"yes": True, "no": False, "not_sure": NOT_SURE}.get(self.cleaned_data.get(key)) for key in self.fields
+        }
 
-    def tms_fields(self):
-        return [self[key] for key in screening.TMS_SAFETY_KEYS]
+    def _group(self, treatments):
+        return [self[q.key] for q in SAFETY_QUESTIONS if set(q.treatments) == set(treatments)]
 
-    def spravato_fields(self):
-        return [self[key] for key in screening.SPRAVATO_SAFETY_KEYS]
+    def groups(self):
+        """(legend, fields) in the order the patient reads them."""
+        groups = [
+            ("For TMS", self._group((TMS,))),
+            ("For SPRAVATO (esketamine)", self._group((SPRAVATO,))),
+            ("For TMS and SPRAVATO", self._group((TMS, SPRAVATO))),
+        ]
+        return [(legend, fields) for legend, fields in groups if fields]
 
 
 class ReviewForm(forms.Form):

@@ -20,6 +20,7 @@ from booking.intake_forms import (
     TrialForm,
 )
 from booking.models import Intake
+from booking.models.intake import format_decimal
 
 MAX_TRIAL_ROWS = 30
 
@@ -66,8 +67,9 @@ def trial_formset(intake: Intake, data=None, extra: int = 0):
     initial = list(intake.trials.values(*TrialForm._meta.fields))
     for row in initial:
         # Show a dose as the patient typed it: 150, not 150.000.
-        if row["max_daily_dose_mg"] is not None:
-            row["max_daily_dose_mg"] = format(row["max_daily_dose_mg"].normalize(), "f")
+        for name in ("max_daily_dose", "component_dose"):
+            if row[name] is not None:
+                row[name] = format_decimal(row[name])
     if data is None and not initial:
         extra = max(extra, 1)  # an empty first row to fill in
     formset_class = formset_factory(
@@ -79,7 +81,12 @@ def trial_formset(intake: Intake, data=None, extra: int = 0):
         validate_max=True,
         absolute_max=MAX_TRIAL_ROWS,
     )
-    return formset_class(data, initial=initial, prefix="trials")
+    formset = formset_class(data, initial=initial, prefix="trials")
+    # A saved medicine dosed in micrograms (liothyronine) is asked, and shown, in mcg.
+    for form, unit in zip(formset.forms, intake.trials.values_list("dose_unit", flat=True), strict=False):
+        if unit != "mg":
+            form.fields["max_daily_dose"].label = f"Highest dose per day, in {unit} (if you know it)"
+    return formset
 
 
 # --- Saving --------------------------------------------------------------------------------------
@@ -115,21 +122,32 @@ def _submit(intake, form, number):
 # --- Review rows ---------------------------------------------------------------------------------
 
 
+NOT_ANSWERED = "Not answered"
+
+
 def _shown(form, name):
     field_ = form[name]
     value = field_.value()
+    # An empty choice ("Choose one") is a question left blank, never an answer.
+    if value in (None, ""):
+        return (field_.label, NOT_ANSWERED)
     choices = dict(getattr(field_.field, "choices", []))
     text = choices.get(value, value) if choices else value
-    return (field_.label, text if text not in (None, "") else "Not answered")
+    return (field_.label, text if text not in (None, "") else NOT_ANSWERED)
 
 
 def trial_text(trial) -> str:
     parts = [
-        f"{trial.max_daily_dose_mg.normalize():f} mg a day"
-        if trial.max_daily_dose_mg is not None
-        else "dose not given",
+        f"{trial.dose_text} a day" if trial.max_daily_dose is not None else "dose not given",
         f"{trial.weeks_at_dose} weeks" if trial.weeks_at_dose is not None else "weeks not given",
     ]
+    if trial.component_dose is not None:
+        parts.append(f"antidepressant part {format_decimal(trial.component_dose)} mg a day")
+    parts.append(
+        f"current period of depression: {trial.get_current_episode_display().lower()}"
+        if trial.current_episode
+        else "current period of depression: not answered"
+    )
     if trial.response:
         parts.append(f"helped: {trial.get_response_display().lower()}")
     if trial.stop_reason:
@@ -153,6 +171,7 @@ STEPS = [
         trial_formset,
         _save_trials,
         review=_trial_rows,
+        scripts=("js/forms.js", "js/medicines.js"),
         repeating=True,
     ),
     Step(3, "Other treatments", "treatments", OtherTreatmentsForm.for_intake, _save_model_form),

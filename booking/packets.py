@@ -14,10 +14,17 @@ from string import Template
 from django.utils import timezone
 
 from booking import screening
-from booking.models import ConsultationRequest, Intake, LetterTemplate, PacketDetails
-from booking.policies import DEFAULT_POLICY_IDS, Policy
+from booking.models import (
+    ConsultationRequest,
+    ContraindicationClearance,
+    Intake,
+    LetterTemplate,
+    PacketDetails,
+    PayerPolicy,
+)
+from booking.policies import Policy
 from booking.safety_questions import NOT_SURE, questions_for
-from booking.services import intake as intake_services
+from booking.services import screening as screening_services
 
 TREATMENTS = {"tms": "TMS (transcranial magnetic stimulation)", "spravato": "SPRAVATO (esketamine) nasal spray"}
 
@@ -104,12 +111,16 @@ class Packet:
 
 
 def policies_for(treatment: str) -> dict[str, Policy]:
-    """The policies staff may choose for a packet of this treatment."""
+    """The policies staff may choose for a packet of this treatment (as edited in the admin)."""
+    rows = PayerPolicy.objects.filter(treatment=treatment)
+    if rows.exists():
+        return {row.key: row.policy() for row in rows}
     return {key: p for key, p in screening.default_policies().items() if p.treatment == treatment}
 
 
-def default_policy_id(request: ConsultationRequest, treatment: str) -> str:
-    return DEFAULT_POLICY_IDS[treatment]
+def _request_policy(request: ConsultationRequest, treatment: str) -> Policy:
+    """The policy the request's screening uses: its carrier's, or the clinic's default."""
+    return screening_services.policies_for(carrier=request.insurance_carrier)[treatment][0]
 
 
 def _yes_no(value) -> str:
@@ -159,25 +170,33 @@ def packet_build(*, request: ConsultationRequest, treatment: str, policy_id: str
     intake = Intake.objects.filter(request=request).first()
     if intake is None:
         raise LookupError("This request has no treatment history yet.")
-    choices = policies_for(treatment)
-    policy = choices.get(policy_id or default_policy_id(request, treatment))
-    if policy is None:
-        raise LookupError("That policy does not apply to this treatment.")
+    if policy_id:
+        policy = policies_for(treatment).get(policy_id)
+        if policy is None:
+            raise LookupError("That policy does not apply to this treatment.")
+        if policy.id == _request_policy(request, treatment).id:
+            policy = _request_policy(request, treatment)  # with the clinic's settings applied, as screened
+    else:
+        policy = _request_policy(request, treatment)
 
-    known = intake_services.catalog()
-    answers = intake_services.intake_answers(intake, known)
+    known = screening_services.catalog()
+    answers = screening_services.intake_answers(intake, known)
     trial_objects = list(intake.trials.select_related("medication", "correction"))
     corrected, entered = [], []
     for trial, answer in zip(trial_objects, answers.trials, strict=True):
         fixed, fields_entered, source = _corrected(trial, answer)
         corrected.append(fixed)
         entered.append((fields_entered, source))
-    answers = replace(answers, trials=corrected, date_of_birth=answers.date_of_birth or request.date_of_birth)
-    settings = intake_services.thresholds().settings()
+    answers = replace(answers, trials=corrected)
+    settings = screening_services.thresholds().settings()
     assessments = [screening.assess_trial(t, known, settings) for t in answers.trials]
     phq9 = screening.score_phq9(answers.phq9) if answers.phq9 is not None else None
+    cleared = {
+        c.key: screening.Clearance(by=c.cleared_by_name, note=c.note)
+        for c in ContraindicationClearance.objects.filter(intake=intake)
+    }
     result = screening.evaluate(
-        answers=answers, assessments=assessments, policy=policy, phq9=phq9, today=timezone.localdate()
+        answers=answers, assessments=assessments, policy=policy, phq9=phq9, cleared=cleared, today=timezone.localdate()
     )
 
     rows_by_medicine: dict[str, list[screening.TrialRow]] = {}
@@ -196,7 +215,7 @@ def packet_build(*, request: ConsultationRequest, treatment: str, policy_id: str
             else (None if any(r.counts is None for r in rows) or not rows else False)
         )
         correction = getattr(trial, "correction", None)
-        unit = trial.medication.dose_unit if trial.medication and hasattr(trial.medication, "dose_unit") else "mg"
+        unit = trial.medication.dose_unit if trial.medication else trial.dose_unit
         dose = answer.dose
         when = trial.when_taken or ""
         if correction and (correction.started_on or correction.ended_on):

@@ -54,9 +54,9 @@ SUMMARY_VERSION = 2
 
 DISCLAIMER = "This is a screening aid for staff. It is not a diagnosis or an eligibility decision; a clinician decides."
 
-# The keys the current intake form asks, in its order. New questions (psychosis, esketamine or
-# ketamine allergy, heart or brain vessel disease) are in SAFETY_QUESTIONS; until the form asks
-# them, their answers are "not answered" and the SPRAVATO outcome stays "cannot tell".
+# The keys the intake form asked before it was built from SAFETY_QUESTIONS (which adds psychosis,
+# esketamine or ketamine allergy, heart or brain vessel disease); kept for older callers. An intake
+# saved before then has the new answers "not answered", so SPRAVATO reads "cannot tell" for it.
 TMS_SAFETY_KEYS = ("metal_in_head", "implanted_device", "seizure_history", "serious_head_injury")
 SPRAVATO_SAFETY_KEYS = (
     "aneurysm_or_avm",

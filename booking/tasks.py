@@ -1,8 +1,8 @@
-"""Celery tasks: thin wrappers that take an id and call the email service."""
+"""Celery tasks: thin wrappers that take an id (or nothing) and call a service."""
 
 from celery import shared_task
 
-from booking.services import emails
+from booking.services import emails, screening
 
 
 @shared_task(bind=True, max_retries=None, ignore_result=True)
@@ -17,3 +17,9 @@ def send_email(self, email_id):
 def sweep_emails():
     """Enqueue anything unsent: requests made while Redis was down, stalled retries, dead workers."""
     return emails.emails_enqueue_due()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def recompute_screenings():
+    """Recompute every stored screening summary after staff edit the catalog or a policy."""
+    return screening.screenings_recompute()

@@ -8,8 +8,10 @@ from django.db.models import Q
 
 COORDINATORS = "Intake coordinators"
 
-# Read and move requests through the pipeline, read intakes, emails and the catalog, see the
-# agenda and move or cancel appointments. Deleting, and setting up hours, stay with administrators.
+# Read and move requests through the pipeline, read intakes, emails, the catalog and the payer
+# policies, see the agenda and move or cancel appointments. Deleting, and setting up hours, stay
+# with administrators. Clearing a reported contraindication (booking.clear_contraindication) is a
+# clinician's judgement: give it to each clinician's account, never to the group.
 COORDINATOR_PERMISSIONS = {
     "booking": [
         "view_consultationrequest",
@@ -25,6 +27,9 @@ COORDINATOR_PERMISSIONS = {
         "view_packetdetails",
         "change_packetdetails",
         "view_trialcorrection",
+        "view_payerpolicy",
+        "view_carrierpolicy",
+        "view_contraindicationclearance",
     ],
     "scheduling": [
         "view_appointment",

@@ -86,6 +86,8 @@ def test_coordinator_signs_in_with_two_factors_and_handles_the_urgent_request_fi
     ours = next(i for i, row in enumerate(rows) if urgent in row)
     assert all("Urgent" in row for row in rows[: ours + 1])
     assert ours < next(i for i, row in enumerate(rows) if routine in row)
+    # No medicines were listed yet: neither treatment reads likely met in the list.
+    assert "Not yet met" in rows[ours] and "Likely met" not in rows[ours]
 
     requests.get_by_role("link", name=urgent).click()
     summary = page.get_by_role("region", name="Screening summary")

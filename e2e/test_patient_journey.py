@@ -81,9 +81,13 @@ def test_patient_reads_requests_and_shares_their_history_across_two_visits(new_p
 
     expect_step(page, 2, "Antidepressants you have tried")
     first = page.get_by_role("group", name="Medicine 1")
+    # The dose question names the unit of the medicine typed: thyroid hormone is dosed in mcg.
+    first.get_by_role("combobox", name="Medicine").fill("Cytomel")
+    expect(first.get_by_label("Highest dose per day, in mcg")).to_be_visible()
     first.get_by_role("combobox", name="Medicine").fill("Sertraline")
     first.get_by_label("Highest dose per day, in mg").fill("150")
     first.get_by_label("About how many weeks at that dose?").fill("8")
+    choose(first, "Was this during your current period of depression?", "Yes")
     first.get_by_label("Roughly when?").fill("2021")
     choose(first, "How much did it help?", "A little")
     first.get_by_label("Why did you stop?").select_option(label="It did not help")

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from booking import screening
+
 
 class IntakeStateFilter(admin.SimpleListFilter):
     title = "intake"
@@ -48,3 +50,23 @@ class AssignedFilter(admin.SimpleListFilter):
         if self.value() == "nobody":
             return queryset.filter(assigned_to__isnull=True)
         return queryset
+
+
+def outcome_filter(field, title, parameter):
+    """One outcome at a time: "Criteria likely met" lists only likely-met ones, so a reported
+    contraindication or a policy's exclusion never appears under it."""
+
+    class OutcomeFilter(admin.SimpleListFilter):
+        def lookups(self, request, model_admin):
+            return [(key, screening.OUTCOME_LABELS[key]) for key in screening.OUTCOMES] + [("none", "No summary yet")]
+
+        def queryset(self, request, queryset):
+            if self.value() in screening.OUTCOMES:
+                return queryset.filter(**{field: self.value()})
+            if self.value() == "none":
+                return queryset.filter(**{f"{field}__in": ["", None]})
+            return queryset
+
+    OutcomeFilter.title = title
+    OutcomeFilter.parameter_name = parameter
+    return OutcomeFilter

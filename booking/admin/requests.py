@@ -13,9 +13,10 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
+from booking import screening as screening_rules
 from booking import services
 from booking.admin import packet_views, views
-from booking.admin.filters import AssignedFilter, IntakeStateFilter, yes_no_filter
+from booking.admin.filters import AssignedFilter, IntakeStateFilter, outcome_filter, yes_no_filter
 from booking.intake_steps import STEPS, review_sections
 from booking.models import ConsultationRequest, Intake
 from booking.models.requests import pipeline_priority
@@ -24,6 +25,24 @@ from core.admin import AuditedAdminMixin, LargeTablePaginator
 
 Status = ConsultationRequest.Status
 PACKET = "booking_consultationrequest_packet"
+
+# Short list-column words for each outcome, read from the indexed column (never from a boolean).
+OUTCOME_BADGES = {
+    screening_rules.LIKELY_MET: ("badge badge--likely", "Likely met"),
+    screening_rules.NOT_YET_MET: ("", "Not yet met"),
+    screening_rules.CONTRAINDICATION_OUTCOME: ("badge badge--contraindication", "Contraindication: clinician to clear"),
+    screening_rules.CANNOT_TELL: ("", "Cannot tell yet"),
+}
+
+
+def outcome_badge(intake, treatment):
+    outcome = getattr(intake, f"{treatment}_outcome", "") if intake is not None else ""
+    if outcome not in OUTCOME_BADGES:
+        return "—"
+    css, text = OUTCOME_BADGES[outcome]
+    if outcome == screening_rules.LIKELY_MET and (intake.screening or {}).get(treatment, {}).get("cleared"):
+        text = "Likely met (contraindication cleared)"
+    return format_html('<span class="{}">{}</span>', css, text) if css else text
 
 
 class NotAFitForm(forms.Form):
@@ -54,8 +73,9 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "urgent",
         "interest",
         IntakeStateFilter,
-        yes_no_filter("intake__tms_likely", "TMS criteria likely met", "tms"),
-        yes_no_filter("intake__spravato_likely", "SPRAVATO criteria likely met", "spravato"),
+        outcome_filter("intake__tms_outcome", "TMS screening", "tms"),
+        outcome_filter("intake__spravato_outcome", "SPRAVATO screening", "spravato"),
+        yes_no_filter("intake__has_contraindication", "contraindication not cleared", "contraindication"),
         yes_no_filter("intake__has_safety_flags", "has safety flags", "safety"),
         AssignedFilter,
         ("created_at", admin.DateFieldListFilter),
@@ -145,21 +165,13 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             return "—"
         return f"{intake.phq9_total} · {intake.phq9_band}"
 
-    @admin.display(description="TMS")
+    @admin.display(description="TMS", ordering="intake__tms_outcome")
     def tms(self, obj):
-        return self._likely(getattr(self._intake(obj), "tms_likely", None))
+        return outcome_badge(self._intake(obj), "tms")
 
-    @admin.display(description="SPRAVATO")
+    @admin.display(description="SPRAVATO", ordering="intake__spravato_outcome")
     def spravato(self, obj):
-        return self._likely(getattr(self._intake(obj), "spravato_likely", None))
-
-    @staticmethod
-    def _likely(value):
-        if value is None:
-            return "—"
-        if value:
-            return mark_safe('<span class="badge badge--likely">Likely met</span>')
-        return "Not yet"
+        return outcome_badge(self._intake(obj), "spravato")
 
     @admin.display(description="Safety")
     def safety(self, obj):
@@ -213,7 +225,9 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="requests-{timezone.localdate():%Y%m%d}.csv"'
         response["Cache-Control"] = "no-store"
         consultation_requests_export_csv(
-            requests=queryset.select_related(None).order_by("created_at"), actor=request.user, out=response
+            requests=queryset.select_related(None).select_related("intake").order_by("created_at"),
+            actor=request.user,
+            out=response,
         )
         return response
 
@@ -228,7 +242,9 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def _request_page_context(self, request, obj):
         intake = Intake.objects.filter(request=obj).first()
         screening = intake.screening if intake else {}
+        can_clear = request.user.has_perm("booking.clear_contraindication") and self.has_change_permission(request, obj)
         return {
+            "can_clear": can_clear,
             "intake": intake,
             "review": review_sections(intake) if intake else [],
             "intake_steps": len(STEPS),
@@ -248,6 +264,7 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
         return [
             path("<int:pk>/note/", wrap(views.note_view), name="booking_consultationrequest_note"),
+            path("<int:pk>/clear/", wrap(views.clear_view), name="booking_consultationrequest_clear"),
             path("<int:pk>/status/", wrap(views.status_view), name="booking_consultationrequest_status"),
             path("<int:pk>/link/", wrap(views.link_view), name="booking_consultationrequest_link"),
             path("<int:pk>/resend/<int:email_pk>/", wrap(views.resend_view), name="booking_consultationrequest_resend"),

@@ -1,4 +1,5 @@
-"""The request page's own forms (note, status, links, resend), apart from the declarative admin.
+"""The request page's own forms (note, status, links, resend, clearing a contraindication), apart
+from the declarative admin.
 
 Each view checks the change permission, calls one service (which records the timeline event
 and the audit entry) and returns to the request page with a message.
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from booking import services
-from booking.models import ConsultationRequest, Email
+from booking.models import ConsultationRequest, Email, Intake
 
 Status = ConsultationRequest.Status
 
@@ -37,6 +38,24 @@ def note_view(request, pk, *, model_admin):
         model_admin.message_user(request, str(error), messages.ERROR)
     else:
         model_admin.message_user(request, "Note added.", messages.SUCCESS)
+    return _back(obj)
+
+
+@require_POST
+def clear_view(request, pk, *, model_admin):
+    """A clinician with the clearance permission clears one reported contraindication."""
+    obj = _changeable(model_admin, request, pk)
+    if not request.user.has_perm("booking.clear_contraindication"):
+        raise PermissionDenied
+    intake = get_object_or_404(Intake, request=obj)
+    try:
+        services.contraindication_clear(
+            intake=intake, key=request.POST.get("key", ""), note=request.POST.get("note", ""), actor=request.user
+        )
+    except ValueError as error:
+        model_admin.message_user(request, str(error), messages.ERROR)
+    else:
+        model_admin.message_user(request, "Contraindication cleared; the summary names you.", messages.SUCCESS)
     return _back(obj)
 
 

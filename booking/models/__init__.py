@@ -1,7 +1,8 @@
 from booking.models.emails import Email
-from booking.models.intake import Intake, Medication, MedicationTrial
+from booking.models.intake import ContraindicationClearance, Intake, Medication, MedicationTrial
 from booking.models.packets import LetterTemplate, PacketDetails, TrialCorrection
 from booking.models.pipeline import RequestEvent
+from booking.models.policies import CarrierPolicy, PayerPolicy
 from booking.models.requests import (
     REFERENCE_ALPHABET,
     ConsultationRequest,
@@ -11,7 +12,9 @@ from booking.models.requests import (
 
 __all__ = [
     "REFERENCE_ALPHABET",
+    "CarrierPolicy",
     "ConsultationRequest",
+    "ContraindicationClearance",
     "Email",
     "Intake",
     "IntakeLink",
@@ -19,6 +22,7 @@ __all__ = [
     "Medication",
     "MedicationTrial",
     "PacketDetails",
+    "PayerPolicy",
     "RequestEvent",
     "TrialCorrection",
     "new_reference",

@@ -1,5 +1,6 @@
 """The treatment-history intake and the medication catalog it draws on."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -13,16 +14,29 @@ class Medication(models.Model):
     generic = models.CharField(max_length=100, unique=True)
     brands = models.CharField(max_length=200, blank=True, help_text="Brand names separated by semicolons.")
     drug_class = models.CharField(max_length=40, choices=[(c, c) for c in screening.DRUG_CLASSES])
-    min_adequate_daily_dose_mg = models.DecimalField(
-        "minimum adequate daily dose (mg)",
+    min_adequate_daily_dose = models.DecimalField(
+        "minimum adequate daily dose",
         max_digits=8,
         decimal_places=3,
         null=True,
         blank=True,
-        help_text="Used to count a trial as adequate. Leave blank when there is no established figure.",
+        help_text="In the dose unit below. Used to count a trial as adequate. Leave blank when no source states "
+        "a figure.",
     )
-    dose_source = models.CharField(max_length=200, blank=True)
+    dose_unit = models.CharField(max_length=3, choices=[(u, u) for u in screening.DOSE_UNITS], default="mg")
+    dose_source = models.CharField(
+        max_length=200, blank=True, help_text="Where the minimum dose was taken from (label, instrument, year)."
+    )
     augmentation = models.BooleanField(default=False, help_text="Added to an antidepressant rather than used alone.")
+    components = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For a combination product: the generic names of the antidepressants it contains, separated "
+        "by semicolons. Each is also counted as a trial of that medicine.",
+    )
+    fixed_course_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For a product given as a fixed course (for example 14 days)."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -36,10 +50,16 @@ class Medication(models.Model):
             "generic": self.generic,
             "brands": self.brands,
             "drug_class": self.drug_class,
-            "min_adequate_daily_dose_mg": self.min_adequate_daily_dose_mg,
+            "min_adequate_daily_dose": self.min_adequate_daily_dose,
+            "dose_unit": self.dose_unit,
             "dose_source": self.dose_source,
             "augmentation": self.augmentation,
+            "components": self.components,
+            "fixed_course_days": self.fixed_course_days,
         }
+
+
+OUTCOME_CHOICES = [(key, screening.OUTCOME_LABELS[key]) for key in screening.OUTCOMES]
 
 
 class Intake(models.Model):
@@ -100,7 +120,8 @@ class Intake(models.Model):
     # Step 4: PHQ-9, nine answers 0-3 (None where not answered)
     phq9 = models.JSONField(default=list, blank=True)
 
-    # Step 5: safety answers keyed as in screening.TMS_SAFETY_KEYS and SPRAVATO_SAFETY_KEYS
+    # Step 5: safety answers keyed as in booking/safety_questions.py: True (yes), False (no),
+    # "not_sure"; a key that is absent or None was not answered.
     safety = models.JSONField(default=dict, blank=True)
 
     # Step 6
@@ -112,8 +133,16 @@ class Intake(models.Model):
     screening_version = models.PositiveSmallIntegerField(null=True, editable=False)
     phq9_total = models.PositiveSmallIntegerField(null=True, editable=False)
     phq9_band = models.CharField(max_length=20, blank=True, editable=False)
-    tms_likely = models.BooleanField(null=True, editable=False, db_index=True)
-    spravato_likely = models.BooleanField(null=True, editable=False, db_index=True)
+    tms_outcome = models.CharField(max_length=20, choices=OUTCOME_CHOICES, blank=True, editable=False, db_index=True)
+    spravato_outcome = models.CharField(
+        max_length=20, choices=OUTCOME_CHOICES, blank=True, editable=False, db_index=True
+    )
+    # The policies the outcomes were read under: their ids and, as staff edit them, revisions.
+    tms_policy_key = models.CharField(max_length=60, blank=True, editable=False)
+    tms_policy_revision = models.PositiveIntegerField(null=True, editable=False)
+    spravato_policy_key = models.CharField(max_length=60, blank=True, editable=False)
+    spravato_policy_revision = models.PositiveIntegerField(null=True, editable=False)
+    has_contraindication = models.BooleanField(default=False, editable=False, db_index=True)
     has_safety_flags = models.BooleanField(default=False, editable=False, db_index=True)
 
     class Meta:
@@ -125,6 +154,12 @@ class Intake(models.Model):
     @property
     def state(self):
         return "complete" if self.submitted_at else "in_progress"
+
+
+class YesNoUnsure(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_SURE = "not_sure", "Not sure"
 
 
 class MedicationTrial(models.Model):
@@ -144,9 +179,18 @@ class MedicationTrial(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     medication = models.ForeignKey(Medication, null=True, blank=True, on_delete=models.SET_NULL)
     name_given = models.CharField("medicine", max_length=200, help_text="As the patient typed it.")
-    max_daily_dose_mg = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
+    # In dose_unit: the unit of the medicine in the catalog when the patient saved it (liothyronine
+    # is dosed in micrograms), so a later catalog edit never changes what the number meant.
+    max_daily_dose = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True)
+    dose_unit = models.CharField(max_length=3, choices=[(u, u) for u in screening.DOSE_UNITS], default="mg")
+    # A combination product (olanzapine-fluoxetine, dextromethorphan-bupropion): the daily dose of
+    # the antidepressant it contains, in mg.
+    component_dose = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True)
     weeks_at_dose = models.PositiveSmallIntegerField(null=True, blank=True)
     when_taken = models.CharField(max_length=100, blank=True)
+    current_episode = models.CharField(
+        "during the current period of depression", max_length=10, choices=YesNoUnsure.choices, blank=True
+    )
     response = models.CharField(max_length=10, choices=Response.choices, blank=True)
     stop_reason = models.CharField(max_length=15, choices=StopReason.choices, blank=True)
     side_effects = models.CharField(max_length=500, blank=True)
@@ -156,3 +200,35 @@ class MedicationTrial(models.Model):
 
     def __str__(self):
         return self.name_given
+
+    @property
+    def dose_text(self) -> str:
+        """The dose as the patient typed it, with its unit: "150 mg", "25 mcg", never "150.000 mg"."""
+        if self.max_daily_dose is None:
+            return ""
+        return f"{format_decimal(self.max_daily_dose)} {self.dose_unit}"
+
+
+class ContraindicationClearance(models.Model):
+    """A clinician's clearance of one reported contraindication or exclusion of an intake."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="clearances")
+    key = models.CharField(max_length=60, choices=[(q.key, q.label) for q in screening.SAFETY_QUESTIONS])
+    note = models.TextField(max_length=2000)
+    cleared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Kept as written at the time, so the summary still names who cleared it if the account goes.
+    cleared_by_name = models.CharField(max_length=150)
+    cleared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["cleared_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["intake", "key"], name="one_clearance_per_question")]
+        permissions = [("clear_contraindication", "Can clear a reported contraindication")]
+
+    def __str__(self):
+        return f"{self.get_key_display()} cleared by {self.cleared_by_name}"
+
+
+def format_decimal(value) -> str:
+    """A stored decimal as typed: 150, 12.5, 0.025."""
+    return format(value.normalize(), "f")

@@ -17,6 +17,7 @@ class RequestEvent(models.Model):
         EMAIL = "email", "Email"
         APPOINTMENT = "appointment", "Appointment"
         PACKET = "packet", "Prior authorization"
+        CLEARANCE = "clearance", "Contraindication cleared"
 
     request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)

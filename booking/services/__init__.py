@@ -4,6 +4,14 @@ Each function is keyword-only, runs in a transaction, records its own timeline e
 entry when a person acted), and enqueues Celery work only after commit.
 """
 
+from booking.services.catalog import (
+    carrier_policies_delete,
+    carrier_policy_save,
+    medication_save,
+    medications_delete,
+    payer_policies_load,
+    payer_policy_save,
+)
 from booking.services.emails import (
     EmailKind,
     email_enqueue,
@@ -19,9 +27,7 @@ from booking.services.intake import (
     intake_save,
     intake_save_phq9,
     intake_save_trials,
-    intake_screen,
     intake_submit,
-    screenings_recompute,
 )
 from booking.services.links import intake_link_find, intake_link_for_this_browser, intake_link_issue
 from booking.services.packets import packet_details_save, packet_produced, trial_correction_save
@@ -33,13 +39,22 @@ from booking.services.pipeline import (
     request_note_add,
 )
 from booking.services.requests import consultation_request_create, consultation_request_mark_urgent
+from booking.services.screening import (
+    contraindication_clear,
+    intake_screen,
+    screenings_recompute,
+    screenings_recompute_later,
+)
 
 __all__ = [
     "EmailKind",
+    "carrier_policies_delete",
+    "carrier_policy_save",
     "consultation_request_assign",
     "consultation_request_create",
     "consultation_request_mark_urgent",
     "consultation_request_set_status",
+    "contraindication_clear",
     "email_enqueue",
     "email_kind_register",
     "email_queue",
@@ -63,4 +78,11 @@ __all__ = [
     "request_note_add",
     "screenings_recompute",
     "trial_correction_save",
+    "medication_save",
+    "medications_delete",
+    "payer_policies_load",
+    "payer_policy_save",
+    "request_note_add",
+    "screenings_recompute",
+    "screenings_recompute_later",
 ]

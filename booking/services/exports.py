@@ -4,11 +4,30 @@ import csv
 from collections.abc import Iterable
 from typing import IO
 
-from booking.models import ConsultationRequest
+from booking import screening
+from booking.models import ConsultationRequest, Intake
 from core.audit import audit_record
 from core.models import AuditEvent
 
-EXPORT_COLUMNS = ["reference", "first_name", "last_name", "email", "phone", "status", "urgent", "created_at"]
+REQUEST_COLUMNS = ["reference", "first_name", "last_name", "email", "phone", "status", "urgent", "created_at"]
+# The screening outcome in words, and the policy it was read under (id and clinic revision).
+SCREENING_COLUMNS = ["tms_outcome", "tms_policy", "spravato_outcome", "spravato_policy"]
+EXPORT_COLUMNS = REQUEST_COLUMNS + SCREENING_COLUMNS
+
+
+def _screening_cells(obj) -> list[str]:
+    try:
+        intake = obj.intake
+    except Intake.DoesNotExist:
+        return ["", "", "", ""]
+    cells = []
+    for treatment in ("tms", "spravato"):
+        outcome = getattr(intake, f"{treatment}_outcome")
+        key = getattr(intake, f"{treatment}_policy_key")
+        revision = getattr(intake, f"{treatment}_policy_revision")
+        cells.append(screening.OUTCOME_LABELS.get(outcome, ""))
+        cells.append(f"{key} (revision {revision})" if key and revision else key)
+    return cells
 
 
 def consultation_requests_export_csv(*, requests: Iterable[ConsultationRequest], actor, out: IO[str]) -> int:
@@ -17,7 +36,8 @@ def consultation_requests_export_csv(*, requests: Iterable[ConsultationRequest],
     writer.writerow(EXPORT_COLUMNS)
     rows = 0
     for obj in requests:
-        writer.writerow([csv_safe(getattr(obj, c)) for c in EXPORT_COLUMNS])
+        cells = [getattr(obj, c) for c in REQUEST_COLUMNS] + _screening_cells(obj)
+        writer.writerow([csv_safe(c) for c in cells])
         rows += 1
     audit_record(
         actor=actor,

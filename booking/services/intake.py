@@ -1,10 +1,8 @@
 """Writes for the treatment-history intake, and the screening summary kept with it.
 
-The rules live in booking/screening.py (pure code); this module feeds them the
-saved answers, the catalog from the database and the thresholds from settings.
+The summary is recomputed after every step (booking/services/screening.py feeds the pure rules).
 """
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,16 +11,7 @@ from booking.models import ConsultationRequest, Email, Intake, Medication, Medic
 from booking.services.emails import email_queue
 from booking.services.pipeline import consultation_request_set_status
 from booking.services.requests import consultation_request_mark_urgent
-
-PHQ9_ITEM_COUNT = len(screening.PHQ9_ITEMS)
-
-
-def catalog() -> dict[str, screening.Medication]:
-    return screening.catalog_from_rows(m.as_catalog_row() for m in Medication.objects.all())
-
-
-def thresholds() -> screening.Thresholds:
-    return screening.Thresholds.from_mapping(settings.SCREENING_THRESHOLDS)
+from booking.services.screening import find_in_catalog, intake_screen
 
 
 def intake_get_or_start(*, request: ConsultationRequest) -> Intake:
@@ -49,9 +38,14 @@ def intake_save_trials(*, intake: Intake, step: int, rows: list[dict]) -> Intake
         known = screening.catalog_from_rows(m.as_catalog_row() for m in medications)
         by_key = {m.generic.lower(): m for m in medications}
         for position, row in enumerate(rows):
-            found = _find_in_catalog(known, row["name_given"])
+            found = find_in_catalog(known, row["name_given"])
+            # A number typed for liothyronine means micrograms: the unit the intake asked for it in.
             MedicationTrial.objects.create(
-                intake=intake, position=position, medication=by_key.get(found.key) if found else None, **row
+                intake=intake,
+                position=position,
+                medication=by_key.get(found.key) if found else None,
+                dose_unit=found.dose_unit if found else "mg",
+                **row,
             )
         intake.furthest_step = max(intake.furthest_step, step + 1)
         intake.save(update_fields=["furthest_step", "updated_at"])
@@ -91,72 +85,14 @@ def intake_submit(*, intake: Intake) -> Intake:
     return intake
 
 
-def intake_answers(intake: Intake, known: dict) -> screening.IntakeAnswers:
-    def medication_key(trial):
-        if trial.medication:
-            return trial.medication.generic.lower()
-        # Typed in before the catalog knew the name: look again, the catalog may know it now.
-        found = _find_in_catalog(known, trial.name_given)
-        return found.key if found else None
-
-    trials = [
-        screening.Trial(
-            medication_key=medication_key(trial),
-            other_name=trial.name_given,
-            max_daily_dose_mg=float(trial.max_daily_dose_mg) if trial.max_daily_dose_mg is not None else None,
-            weeks_at_dose=trial.weeks_at_dose,
-            response=screening.Response(trial.response) if trial.response else None,
-            stop_reason=screening.StopReason(trial.stop_reason) if trial.stop_reason else None,
+def medication_choices() -> list[tuple[str, str, str]]:
+    """What the medicine picker suggests: (each generic with its brands, its dose unit, every name
+    it goes by in lower case, separated by semicolons) so the page can name the unit it is dosed in."""
+    return [
+        (
+            str(m),
+            m.dose_unit,
+            ";".join([m.generic.lower(), *(b.strip().lower() for b in m.brands.split(";") if b.strip())]),
         )
-        for trial in intake.trials.select_related("medication")
+        for m in Medication.objects.all()
     ]
-    phq9 = intake.phq9 if len(intake.phq9 or []) == PHQ9_ITEM_COUNT else None
-    return screening.IntakeAnswers(
-        diagnosis=intake.diagnosis or None,
-        episode_months=Intake.EPISODE_MONTHS.get(intake.episode_length),
-        trials=trials,
-        psychotherapy_tried=intake.psychotherapy_tried,
-        psychotherapy_weeks=Intake.THERAPY_WEEKS.get(intake.psychotherapy_length),
-        prior_ect=intake.prior_ect,
-        prior_tms=intake.prior_tms,
-        prior_ketamine_or_esketamine=intake.prior_ketamine,
-        phq9=phq9,
-        safety={key: (intake.safety or {}).get(key) for key in screening.SAFETY_LABELS},
-    )
-
-
-def intake_screen(*, intake: Intake, known: dict | None = None) -> screening.ScreeningSummary:
-    """Recompute and store the summary (after every step, and when the catalog changes)."""
-    known = known or catalog()
-    summary = screening.summarize(intake_answers(intake, known), known, thresholds())
-    complete_phq9 = summary.phq9 if summary.phq9 and summary.phq9.complete else None
-    Intake.objects.filter(pk=intake.pk).update(
-        screening=summary.to_dict(),
-        screening_version=summary.version,
-        phq9_total=complete_phq9.total if complete_phq9 else None,
-        phq9_band=complete_phq9.band_label if complete_phq9 else "",
-        tms_likely=summary.tms.likely_met,
-        spravato_likely=summary.spravato.likely_met,
-        has_safety_flags=bool(summary.safety_flags),
-    )
-    return summary
-
-
-def screenings_recompute() -> int:
-    """Recompute every stored summary, for example after staff edit the catalog."""
-    known = catalog()
-    count = 0
-    for intake in Intake.objects.all().iterator():
-        intake_screen(intake=intake, known=known)
-        count += 1
-    return count
-
-
-def _find_in_catalog(known, typed: str):
-    # The picker offers "Generic (Brand, Brand)"; people also type either name alone.
-    return screening.find_medication(known, typed) or screening.find_medication(known, typed.split("(")[0])
-
-
-def medication_choices() -> list[str]:
-    """What the medicine picker suggests: each generic with its brands."""
-    return [str(m) for m in Medication.objects.all()]

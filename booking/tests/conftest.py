@@ -68,3 +68,14 @@ def worker(live_services, smtp, processes):
     process = start_worker(env, live_services["tmp"] / "worker.log")
     processes.append(process)
     return process
+
+
+@pytest.fixture
+def tasks_run_eagerly():
+    """Celery tasks enqueued in the test run at once, in this process, against the test database."""
+    from celery import current_app
+
+    before = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = True
+    yield
+    current_app.conf.task_always_eager = before

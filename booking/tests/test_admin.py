@@ -82,19 +82,29 @@ def test_the_list_shows_intake_screening_and_safety_at_a_glance(coordinator_clie
         request=obj,
         phq9_total=21,
         phq9_band="Severe",
-        tms_likely=True,
-        spravato_likely=False,
+        tms_outcome="likely_met",
+        spravato_outcome="not_yet_met",
         has_safety_flags=True,
         submitted_at=timezone.now(),
     )
     html = coordinator_client.get(LIST).content.decode()
-    for text in ["Urgent", "Complete", "21 · Severe", "Likely met", "Not yet", "Review", obj.reference]:
+    for text in ["Urgent", "Complete", "21 · Severe", "Likely met", "Not yet met", "Review", obj.reference]:
         assert text in html
 
 
 @pytest.mark.parametrize(
     "filter_query",
-    ["tms=yes", "spravato=no", "safety=yes", "intake=complete", "assigned=me", "urgent__exact=1", "status__exact=new"],
+    [
+        "tms=likely_met",
+        "spravato=cannot_tell",
+        "tms=none",
+        "contraindication=yes",
+        "safety=yes",
+        "intake=complete",
+        "assigned=me",
+        "urgent__exact=1",
+        "status__exact=new",
+    ],
 )
 def test_filters_answer(coordinator_client, filter_query):
     ConsultationRequestFactory()
@@ -179,6 +189,8 @@ def test_the_request_page_shows_the_screening_summary_and_takes_notes(coordinato
         screening={
             "disclaimer": "This is a screening aid for staff. It is not a diagnosis or an eligibility decision.",
             "tms": {
+                "outcome": "likely_met",
+                "outcome_label": "Criteria likely met",
                 "likely_met": True,
                 "reason": "All criteria met.",
                 "met": ["Failed trials: 2"],
@@ -186,6 +198,8 @@ def test_the_request_page_shows_the_screening_summary_and_takes_notes(coordinato
                 "needs_review": [],
             },
             "spravato": {
+                "outcome": "not_yet_met",
+                "outcome_label": "Criteria not yet met",
                 "likely_met": False,
                 "reason": "One unmet.",
                 "met": [],
@@ -200,7 +214,7 @@ def test_the_request_page_shows_the_screening_summary_and_takes_notes(coordinato
     )
     page = coordinator_client.get(change_url(obj))
     html = page.content.decode()
-    assert "not a diagnosis" in html and "criteria likely met" in html and "High blood pressure" in html
+    assert "not a diagnosis" in html and "Criteria likely met" in html and "High blood pressure" in html
     assert "no-store" in page["Cache-Control"]
 
     coordinator_client.post(f"{LIST}{obj.pk}/note/", {"text": "Left a voicemail."})
@@ -338,7 +352,7 @@ def test_revoking_links_also_stops_an_unsent_email_from_carrying_a_new_one(coord
     assert not obj.intake_links.usable().exists()
 
 
-def test_deleting_medicines_in_bulk_recomputes_summaries(client):
+def test_deleting_medicines_in_bulk_recomputes_summaries(client, django_capture_on_commit_callbacks, tasks_run_eagerly):
     from django.core.management import call_command
 
     from booking.models import Medication, MedicationTrial
@@ -350,10 +364,12 @@ def test_deleting_medicines_in_bulk_recomputes_summaries(client):
     MedicationTrial.objects.create(intake=intake, medication=sertraline, name_given="Zoloft")
     admin = User.objects.create_superuser("root", "root@clinic.example", PASSWORD)
     client.force_login(admin)
-    client.post(
-        "/admin/booking/medication/",
-        {"action": "delete_selected", "_selected_action": [sertraline.pk], "post": "yes"},
-    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(
+            "/admin/booking/medication/",
+            {"action": "delete_selected", "_selected_action": [sertraline.pk], "post": "yes"},
+        )
+    assert len(callbacks) == 1  # one recompute in a worker, after the delete commits
     assert not Medication.objects.filter(generic="sertraline").exists()
     assert "not in the catalog" in Intake.objects.get().screening["trials"][0]["reason"]
 

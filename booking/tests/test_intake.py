@@ -52,8 +52,9 @@ def trial_data(rows, *, initial=0, action="next"):
 
 SERTRALINE = {
     "name_given": "Zoloft",
-    "max_daily_dose_mg": "100",
+    "max_daily_dose": "100",
     "weeks_at_dose": "8",
+    "current_episode": "yes",
     "when_taken": "2021",
     "response": "none",
     "stop_reason": "no_help",
@@ -61,8 +62,9 @@ SERTRALINE = {
 }
 BUPROPION = {
     "name_given": "bupropion (Wellbutrin, Wellbutrin XL)",
-    "max_daily_dose_mg": "300",
+    "max_daily_dose": "300",
     "weeks_at_dose": "10",
+    "current_episode": "yes",
     "when_taken": "2023",
     "response": "little",
     "stop_reason": "side_effects",
@@ -80,6 +82,9 @@ SAFETY_CLEAR = dict.fromkeys(
         "high_blood_pressure",
         "pregnant_or_breastfeeding",
         "substance_use",
+        "psychotic_symptoms",
+        "esketamine_or_ketamine_allergy",
+        "heart_or_brain_vessel_disease",
     ],
     "no",
 ) | {"has_ride_home": "yes"}
@@ -127,9 +132,10 @@ def test_a_patient_completes_every_step_and_staff_get_a_screening_summary(client
     assert consultation.status == ConsultationRequest.Status.INTAKE_RECEIVED
     assert intake.submitted_at is not None
     assert intake.phq9_total == 16 and intake.phq9_band == "Moderately severe"
-    assert intake.tms_likely is True
-    assert intake.spravato_likely is True
-    assert intake.has_safety_flags is False
+    assert intake.tms_outcome == "likely_met"
+    assert intake.spravato_outcome == "likely_met"
+    assert intake.tms_policy_key == "clinic_default_tms" and intake.spravato_policy_key == "spravato_label_2025"
+    assert intake.has_safety_flags is False and intake.has_contraindication is False
     assert "not a diagnosis" in intake.screening["disclaimer"]
     assert [t.medication.generic for t in intake.trials.all()] == ["sertraline", "bupropion"]
     kinds = set(Email.objects.filter(request=consultation).values_list("kind", flat=True))
@@ -173,7 +179,7 @@ def test_add_another_medicine_adds_a_row_even_when_the_first_is_still_blank(clie
 def test_a_saved_dose_is_shown_as_typed(client, consultation):
     open_intake(client, consultation)
     client.post(step_url(1), {"action": "next"})
-    client.post(step_url(2), trial_data([SERTRALINE | {"max_daily_dose_mg": "12.5"}, BUPROPION]))
+    client.post(step_url(2), trial_data([SERTRALINE | {"max_daily_dose": "12.5"}, BUPROPION]))
     page = client.get(step_url(2)).content.decode()
     assert 'value="12.5"' in page and 'value="300"' in page
     assert ".000" not in page
@@ -191,7 +197,7 @@ def test_pressing_enter_on_the_medicines_step_saves_and_continues(client, consul
 def test_a_bad_dose_gets_a_plain_message_and_keeps_what_was_typed(client, consultation):
     open_intake(client, consultation)
     client.post(step_url(1), {"action": "next"})
-    response = client.post(step_url(2), trial_data([SERTRALINE | {"max_daily_dose_mg": "-5"}, BUPROPION]))
+    response = client.post(step_url(2), trial_data([SERTRALINE | {"max_daily_dose": "-5"}, BUPROPION]))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Please check the medicines below" in html
@@ -253,12 +259,15 @@ def test_editing_the_catalog_recomputes_summaries(client, consultation):
     open_intake(client, consultation)
     fill_first_three_steps(client)
     client.post(step_url(4), {**PHQ9_SEVERE, "action": "next"})
-    assert Intake.objects.get().tms_likely is True
+    # The TMS safety questions are not answered yet: the contraindication question cannot be ruled out.
+    assert Intake.objects.get().tms_outcome == "cannot_tell"
+    client.post(step_url(5), {**SAFETY_CLEAR, "action": "next"})
+    assert Intake.objects.get().tms_outcome == "likely_met"
 
-    Medication.objects.filter(generic="sertraline").update(min_adequate_daily_dose_mg=150)
+    Medication.objects.filter(generic="sertraline").update(min_adequate_daily_dose=150)
     assert screenings_recompute() == 1
     intake = Intake.objects.get()
-    assert intake.tms_likely is False
+    assert intake.tms_outcome == "not_yet_met"
     assert any("sertraline" in t["reason"].lower() for t in intake.screening["trials"])
 
 

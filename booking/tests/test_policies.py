@@ -159,7 +159,7 @@ def test_existing_keys_are_kept_so_stored_answers_stay_valid():
 
 
 def test_question_texts_match_the_current_form():
-    # The texts are the ones the intake form shows today (booking/intake_forms.py, SafetyForm.QUESTIONS).
+    # The texts the intake form showed before it was built from this table; stored answers keep their meaning.
     assert QUESTIONS_BY_KEY["brain_bleed_history"].question == "Have you ever had bleeding in the brain?"
     assert QUESTIONS_BY_KEY["has_ride_home"].question == "Could someone drive you home after a treatment visit?"
 

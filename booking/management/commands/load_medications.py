@@ -23,9 +23,12 @@ class Command(BaseCommand):
                     generic=med.generic,
                     brands=";".join(med.brands),
                     drug_class=med.drug_class,
-                    min_adequate_daily_dose_mg=med.min_adequate_daily_dose_mg,
+                    min_adequate_daily_dose=med.min_adequate_daily_dose,
+                    dose_unit=med.dose_unit,
                     dose_source=med.dose_source,
                     augmentation=med.augmentation,
+                    components=";".join(med.components),
+                    fixed_course_days=med.fixed_course_days,
                 )
                 for key, med in catalog.items()
                 if key not in existing
