@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.AdminMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +80,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "clinic.urls"
+# Where clinic/urls.py mounts the admin (core.middleware.AdminMethodsMiddleware guards it).
+ADMIN_PATH_PREFIX = "/admin/"
 WSGI_APPLICATION = "clinic.wsgi.application"
 
 TEMPLATES = [

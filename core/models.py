@@ -15,6 +15,7 @@ class AuditEvent(models.Model):
         LOGIN = "login", "Signed in"
         LOGIN_FAILED = "login_failed", "Failed sign-in"
         LOGOUT = "logout", "Signed out"
+        DELETE = "delete", "Deleted"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
@@ -25,6 +26,8 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     summary = models.CharField(max_length=300, blank=True)
+    # What does not fit a sentence: the requests an export held, the filters of a list.
+    details = models.JSONField(default=dict, blank=True)
 
     class Meta:
         # The table keeps the name it had when the audit trail lived in the project package.

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 
 from booking import services
 from booking.models import Email, Medication
-from core.admin import ReadOnlyAdmin
+from core.admin import AuditedAdminMixin, ReadOnlyAdmin
 
 
 @admin.register(Medication)
@@ -29,7 +29,7 @@ class MedicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Email)
-class EmailAdmin(ReadOnlyAdmin):
+class EmailAdmin(AuditedAdminMixin, ReadOnlyAdmin):
     """Delivery state of every email; read-only (resend from the request page)."""
 
     list_display = ["request", "kind_label", "status", "attempts", "created_at", "sent_at", "last_error"]

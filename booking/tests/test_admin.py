@@ -138,7 +138,7 @@ def test_export_is_audited_with_the_row_count(coordinator_client):
     chosen = [ConsultationRequestFactory(first_name="=HYPERLINK(1)"), ConsultationRequestFactory()]
     response = coordinator_client.post(LIST, {"action": "export_csv", "_selected_action": [o.pk for o in chosen]})
     body = response.content.decode()
-    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert body.count("\n") == 3
     assert "'=HYPERLINK(1)" in body  # not run as a formula by a spreadsheet
     assert "Exported 2 request(s)" in AuditEvent.objects.get(action="export").summary
