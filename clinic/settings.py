@@ -5,6 +5,7 @@ tasks run in-process, emails are printed to the console. With ``DEBUG`` off (the
 default), every secret and service address must be given or start-up stops.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.AdminMethodsMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -189,6 +191,13 @@ CONSULTATION_RATE_WINDOW_SECONDS = env.int("CONSULTATION_RATE_WINDOW_SECONDS", d
 # Behind a reverse proxy, the header that carries the client address (for example
 # HTTP_X_FORWARDED_FOR). Leave empty when the app faces clients directly.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+# The header is believed only on connections from these addresses or networks (our own reverse
+# proxies); gunicorn listens on 127.0.0.1 by default, so a proxy on the same machine is the default.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+try:
+    TRUSTED_PROXIES = [str(ipaddress.ip_network(net, strict=False)) for net in TRUSTED_PROXIES]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES must list IP addresses or networks (CIDR): {exc}") from exc
 
 # robots.txt keeps crawlers out of these: staff pages, and private pages reached by personal links.
 ROBOTS_DISALLOW = ["/admin/", "/consultation/intake/", "/appointments/"]
@@ -299,6 +308,16 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A session lasts this long after its last change: a patient's browser (often shared) forgets
+# the intake within hours; staff stay signed in while active (core.middleware touches the
+# session every minute) and are signed out after STAFF_IDLE_MINUTES of quiet.
+SESSION_COOKIE_AGE = int(env.float("SESSION_HOURS", default=4) * 3600)
+# Features no page here uses, switched off for every page (and any script that got in).
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "browsing-topics=(), display-capture=()",
+)
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -309,6 +328,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # Browsers accept a __Host- cookie only over https, for this exact host and the whole site,
+    # so a sibling subdomain or a plain-http page cannot plant or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # --- Logging: never log request bodies, query strings or tokens ----------------------------
 LOGGING = {

@@ -41,3 +41,16 @@ class AdminMethodsMiddleware:
         if request.path.startswith(settings.ADMIN_PATH_PREFIX) and request.method not in self.ALLOWED:
             return HttpResponseNotAllowed(self.ALLOWED)
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Switches off browser features the site never uses (settings.PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
