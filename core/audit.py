@@ -65,7 +65,8 @@ def _logged_out(sender, request, user, **kwargs):
 
 
 @receiver(user_login_failed)
-def _login_failed(sender, credentials, request=None, **kwargs):
-    event = audit_record(request=request, action=AuditEvent.Action.LOGIN_FAILED, summary="Failed sign-in")
+def _login_failed(sender, credentials, request=None, second_factor=False, **kwargs):
+    summary = "Failed sign-in: right password, wrong or missing code" if second_factor else "Failed sign-in"
+    event = audit_record(request=request, action=AuditEvent.Action.LOGIN_FAILED, summary=summary)
     event.username = str(credentials.get("username", ""))[:150]
     event.save(update_fields=["username"])

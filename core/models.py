@@ -33,7 +33,11 @@ class AuditEvent(models.Model):
         # The table keeps the name it had when the audit trail lived in the project package.
         db_table = "clinic_auditevent"
         ordering = ["-at"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="clinic_audi_object__8f3e91_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="clinic_audi_object__8f3e91_idx"),
+            # Failed and successful sign-ins per account (core/signin.py).
+            models.Index(fields=["username", "action", "at"], name="audit_username_action_at"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.summary}"

@@ -267,7 +267,7 @@ def test_with_2fa_required_a_password_alone_does_not_open_the_admin(client, coor
     client.logout()
     wrong = "000000" if current_code(device) != "000000" else "111111"
     refused = sign_in(client, "casey", PASSWORD, token=wrong)
-    assert "That code did not match" in refused.content.decode()
+    assert "the username, password or code is not right" in refused.content.decode()
     assert client.get(LIST).status_code == 302
 
 
