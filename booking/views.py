@@ -36,6 +36,13 @@ def request_consultation(request):
         # Answer as if it worked, so that a robot learns nothing; nothing is saved or sent.
         logger.info("Consultation form submission discarded as automated.")
         return render(request, "booking/thanks.html", {"reference": new_reference(), "intake_available": False})
+    if form.needs_confirmation():
+        # Everything typed stays; a fresh "started" value lets the next send through.
+        data = request.POST.copy()
+        data["started"] = ConsultationRequestForm.fresh_started()
+        form = ConsultationRequestForm(data)
+        form.is_valid()
+        return render(request, "booking/request_form.html", {"form": form, "confirm": True})
     if not form.is_valid():
         return render(request, "booking/request_form.html", {"form": form})
 

@@ -186,6 +186,8 @@ INTAKE_LINK_DAYS = env.int("INTAKE_LINK_DAYS", default=14)
 PHONENUMBER_DEFAULT_REGION = env.str("PHONE_REGION", default="US")
 # Robots fill the form faster than this; people never do.
 CONSULTATION_MIN_FILL_SECONDS = env.float("CONSULTATION_MIN_FILL_SECONDS", default=3)
+# A form older than this is sent only after the visitor confirms (a fresh "started" value).
+CONSULTATION_FORM_MAX_AGE_HOURS = env.float("CONSULTATION_FORM_MAX_AGE_HOURS", default=24)
 CONSULTATION_RATE_LIMIT = env.int("CONSULTATION_RATE_LIMIT", default=10)
 CONSULTATION_RATE_WINDOW_SECONDS = env.int("CONSULTATION_RATE_WINDOW_SECONDS", default=3600)
 # Behind a reverse proxy, the header that carries the client address (for example
