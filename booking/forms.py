@@ -211,3 +211,14 @@ class ConsultationRequestForm(forms.Form):
             "source_article": data["article"] or "",
             "submission_token": data["submission_token"],
         }
+
+
+class IntakeConfirmForm(forms.Form):
+    """A link opened in a browser that did not start the intake: the patient's date of birth first."""
+
+    date_of_birth = forms.DateField(
+        label="Your date of birth",
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y"],
+        error_messages={"invalid": "Please enter your date of birth as month, day and year."},
+    )

@@ -183,6 +183,8 @@ EMAIL_SEND_LEASE_SECONDS = env.int("EMAIL_SEND_LEASE_SECONDS", default=max(60, E
 
 # --- Consultation requests ------------------------------------------------------------
 INTAKE_LINK_DAYS = env.int("INTAKE_LINK_DAYS", default=14)
+# Wrong dates of birth before a link stops opening in browsers that did not start the intake.
+INTAKE_CONFIRM_TRIES = env.int("INTAKE_CONFIRM_TRIES", default=5)
 PHONENUMBER_DEFAULT_REGION = env.str("PHONE_REGION", default="US")
 # Robots fill the form faster than this; people never do.
 CONSULTATION_MIN_FILL_SECONDS = env.float("CONSULTATION_MIN_FILL_SECONDS", default=3)
@@ -190,6 +192,8 @@ CONSULTATION_MIN_FILL_SECONDS = env.float("CONSULTATION_MIN_FILL_SECONDS", defau
 CONSULTATION_FORM_MAX_AGE_HOURS = env.float("CONSULTATION_FORM_MAX_AGE_HOURS", default=24)
 CONSULTATION_RATE_LIMIT = env.int("CONSULTATION_RATE_LIMIT", default=10)
 CONSULTATION_RATE_WINDOW_SECONDS = env.int("CONSULTATION_RATE_WINDOW_SECONDS", default=3600)
+# Dates of birth tried per address per window on intake links (each link also locks on its own).
+INTAKE_CONFIRM_RATE_LIMIT = env.int("INTAKE_CONFIRM_RATE_LIMIT", default=20)
 # Behind a reverse proxy, the header that carries the client address (for example
 # HTTP_X_FORWARDED_FOR). Leave empty when the app faces clients directly.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")

@@ -5,7 +5,9 @@ import re
 
 # A private link's token is the path segment after these prefixes; whatever the token looks
 # like (even a mangled one), the whole segment goes.
-TOKEN_PATH = re.compile(r"(/(?:intake|manage)/)(?!(?:step|support|done|change|cancel)(?:[/\s?#'\"]|$))[^/\s?#'\"]+")
+TOKEN_PATH = re.compile(
+    r"(/(?:intake|manage)/)(?!(?:step|support|done|confirm|change|cancel)(?:[/\s?#'\"]|$))[^/\s?#'\"]+"
+)
 REDACTED = "[token]"
 
 

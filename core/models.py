@@ -16,12 +16,14 @@ class AuditEvent(models.Model):
         LOGIN_FAILED = "login_failed", "Failed sign-in"
         LOGOUT = "logout", "Signed out"
         DELETE = "delete", "Deleted"
+        IDENTITY_CONFIRMED = "identity_confirmed", "Confirmed identity"
+        IDENTITY_CHECK_FAILED = "identity_check_failed", "Failed identity check"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     # For a failed sign-in there is no user: the name that was typed.
     username = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
+    action = models.CharField(max_length=30, choices=Action.choices, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)

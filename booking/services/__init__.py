@@ -23,7 +23,12 @@ from booking.services.intake import (
     intake_submit,
     screenings_recompute,
 )
-from booking.services.links import intake_link_find, intake_link_for_this_browser, intake_link_issue
+from booking.services.links import (
+    intake_link_confirm_identity,
+    intake_link_find,
+    intake_link_for_this_browser,
+    intake_link_issue,
+)
 from booking.services.pipeline import (
     consultation_request_assign,
     consultation_request_set_status,
@@ -50,6 +55,7 @@ __all__ = [
     "intake_link_find",
     "intake_link_for_this_browser",
     "intake_link_issue",
+    "intake_link_confirm_identity",
     "intake_link_reissue",
     "intake_links_revoke",
     "intake_save",
