@@ -13,19 +13,26 @@ from core.models import AuditEvent
 from core.tokens import hash_token, new_token, plausible_token
 
 
-def _new_link(request: ConsultationRequest) -> tuple[IntakeLink, str]:
+def _new_link(request: ConsultationRequest, email=None) -> tuple[IntakeLink, str]:
     token, token_hash = new_token()
     link = IntakeLink.objects.create(
         request=request,
+        email=email,
         token_hash=token_hash,
         expires_at=timezone.now() + timedelta(days=settings.INTAKE_LINK_DAYS),
     )
     return link, token
 
 
-def intake_link_issue(*, request: ConsultationRequest) -> str:
-    """Create a link for the request and return its token (put in one email, never stored)."""
-    return _new_link(request)[1]
+def intake_link_issue(*, request: ConsultationRequest, email=None) -> str:
+    """Create a link for the request and return its token (put in one email, never stored).
+
+    A retry of the same email (after a failure, or after a worker died mid-send) replaces the
+    link that email carried: at most one working link per email, whatever happened to the last try.
+    """
+    if email is not None:
+        IntakeLink.objects.filter(email=email, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return _new_link(request, email)[1]
 
 
 def intake_link_for_this_browser(*, request: ConsultationRequest) -> IntakeLink:
