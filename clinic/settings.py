@@ -223,6 +223,8 @@ SCHEDULING_MIN_NOTICE_HOURS = env.float("SCHEDULING_MIN_NOTICE_HOURS", default=2
 SCHEDULING_HORIZON_DAYS = env.int("SCHEDULING_HORIZON_DAYS", default=30)
 # Online changes and cancellations close this long before the appointment (then: call us).
 SCHEDULING_CHANGE_WINDOW_HOURS = env.float("SCHEDULING_CHANGE_WINDOW_HOURS", default=24)
+# A private manage link stops working this many hours after its appointment ends.
+SCHEDULING_MANAGE_LINK_HOURS_AFTER = env.float("SCHEDULING_MANAGE_LINK_HOURS_AFTER", default=0)
 # Reminders go out this many hours before the appointment.
 SCHEDULING_REMINDER_HOURS = env.list("SCHEDULING_REMINDER_HOURS", cast=int, default=[24, 2])
 # Open times start every this many minutes within a staff member's hours.
