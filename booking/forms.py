@@ -1,5 +1,6 @@
 """The public consultation request form."""
 
+import unicodedata
 import uuid
 from datetime import date
 
@@ -19,13 +20,31 @@ R = ConsultationRequest
 STARTED_SALT = "booking.consultation-form.started"
 
 
+# Line breaks and control characters could forge email headers; format and direction characters
+# (right-to-left overrides, zero-width marks) make a name display as something else.
+UNUSABLE_IN_NAMES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def validate_name(value: str) -> None:
+    if any(unicodedata.category(ch) in UNUSABLE_IN_NAMES for ch in value):
+        raise forms.ValidationError(
+            "Your name has a character we cannot use, such as a line break or an invisible character. "
+            "Please type it again using letters, spaces, hyphens or apostrophes.",
+            code="unusable_character",
+        )
+
+
 def age_on(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 class ConsultationRequestForm(forms.Form):
-    first_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    first_name = forms.CharField(
+        max_length=100, validators=[validate_name], widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        max_length=100, validators=[validate_name], widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
     email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     phone = PhoneNumberField(
         label="Mobile phone",
@@ -93,7 +112,7 @@ class ConsultationRequestForm(forms.Form):
     def __init__(self, *args, article_slug="", **kwargs):
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("submission_token", uuid.uuid4())
-        initial.setdefault("started", signing.dumps(timezone.now().timestamp(), salt=STARTED_SALT))
+        initial.setdefault("started", self.fresh_started())
         initial.setdefault("article", article_slug)
         super().__init__(*args, **kwargs)
         self.fields["privacy_acknowledged"].label = format_html(
@@ -144,14 +163,34 @@ class ConsultationRequestForm(forms.Form):
         return born
 
     def looks_automated(self) -> bool:
-        """Filled the hidden field, or faster than a person can type. Checked before validation."""
+        """Filled the hidden field, or sent a "form started" value we never signed. Checked before
+        validation; such a post is answered as if it worked."""
         if self.data.get("website"):
             return True
         try:
-            started = signing.loads(self.data.get("started", ""), salt=STARTED_SALT)
+            signing.loads(self.data.get("started", ""), salt=STARTED_SALT)
+        except signing.SignatureExpired:
+            return False
+        except signing.BadSignature:
+            return True
+        return False
+
+    def needs_confirmation(self) -> bool:
+        """Sent faster than a person types (autofill does that), or from a form left open too long:
+        possibly a person, so they are asked to confirm rather than silently dropped."""
+        try:
+            started = signing.loads(
+                self.data.get("started", ""),
+                salt=STARTED_SALT,
+                max_age=settings.CONSULTATION_FORM_MAX_AGE_HOURS * 3600,
+            )
         except signing.BadSignature:
             return True
         return timezone.now().timestamp() - float(started) < settings.CONSULTATION_MIN_FILL_SECONDS
+
+    @staticmethod
+    def fresh_started() -> str:
+        return signing.dumps(timezone.now().timestamp(), salt=STARTED_SALT)
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -172,3 +211,14 @@ class ConsultationRequestForm(forms.Form):
             "source_article": data["article"] or "",
             "submission_token": data["submission_token"],
         }
+
+
+class IntakeConfirmForm(forms.Form):
+    """A link opened in a browser that did not start the intake: the patient's date of birth first."""
+
+    date_of_birth = forms.DateField(
+        label="Your date of birth",
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y"],
+        error_messages={"invalid": "Please enter your date of birth as month, day and year."},
+    )

@@ -136,6 +136,11 @@ class TrialForm(forms.ModelForm):
 
 
 class BaseTrialFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": "You can list up to %(num)d medicines here. Please remove some rows; "
+        "you can tell us about the others when we call.",
+    }
+
     def rows(self):
         """The rows to keep: filled in and not marked for removal."""
         return [

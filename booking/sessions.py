@@ -5,6 +5,8 @@ from booking.models import ConsultationRequest, IntakeLink
 
 THANKS_SESSION_KEY = "consultation_thanks"
 INTAKE_SESSION_KEY = "intake_link_id"
+# A link opened in a browser that has not yet confirmed the patient's date of birth.
+PENDING_SESSION_KEY = "intake_link_pending"
 
 
 def thanks_request(request) -> ConsultationRequest | None:
@@ -34,3 +36,25 @@ def intake_open_in_this_browser(request, consultation: ConsultationRequest) -> b
     """Whether this browser can open the request's intake without the emailed link."""
     link_id = request.session.get(INTAKE_SESSION_KEY)
     return bool(link_id) and consultation.intake_links.usable().filter(pk=link_id).exists()
+
+
+def intake_link_opens_here(request, link: IntakeLink) -> bool:
+    """Whether this browser may open the link without a date of birth: it sent the request (its
+    session holds that request's own link), or it has already confirmed for this request."""
+    held = session_intake_link(request)
+    return held is not None and held.request_id == link.request_id
+
+
+def intake_link_pending_remember(request, link_id: int | None) -> None:
+    request.session[PENDING_SESSION_KEY] = link_id
+
+
+def intake_link_pending(request) -> IntakeLink | None:
+    link_id = request.session.get(PENDING_SESSION_KEY)
+    return IntakeLink.objects.select_related("request").filter(pk=link_id).first() if link_id else None
+
+
+def intake_link_confirmed(request, link: IntakeLink) -> None:
+    request.session.cycle_key()
+    request.session.pop(PENDING_SESSION_KEY, None)
+    intake_link_remember(request, link.pk)

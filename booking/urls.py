@@ -11,5 +11,6 @@ urlpatterns = [
     path("intake/step/<int:step>/", intake_views.intake_step, name="intake_step"),
     path("intake/support/", intake_views.intake_support, name="intake_support"),
     path("intake/done/", intake_views.intake_done, name="intake_done"),
+    path("intake/confirm/", views.intake_confirm, name="intake_confirm"),
     path("intake/<str:token>/", views.intake_start, name="intake_start"),
 ]

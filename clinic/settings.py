@@ -5,6 +5,7 @@ tasks run in-process, emails are printed to the console. With ``DEBUG`` off (the
 default), every secret and service address must be given or start-up stops.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.AdminMethodsMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +82,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "clinic.urls"
+# Where clinic/urls.py mounts the admin (core.middleware.AdminMethodsMiddleware guards it).
+ADMIN_PATH_PREFIX = "/admin/"
 WSGI_APPLICATION = "clinic.wsgi.application"
 
 TEMPLATES = [
@@ -181,14 +186,27 @@ EMAIL_SEND_LEASE_SECONDS = env.int("EMAIL_SEND_LEASE_SECONDS", default=max(60, E
 
 # --- Consultation requests ------------------------------------------------------------
 INTAKE_LINK_DAYS = env.int("INTAKE_LINK_DAYS", default=14)
+# Wrong dates of birth before a link stops opening in browsers that did not start the intake.
+INTAKE_CONFIRM_TRIES = env.int("INTAKE_CONFIRM_TRIES", default=5)
 PHONENUMBER_DEFAULT_REGION = env.str("PHONE_REGION", default="US")
 # Robots fill the form faster than this; people never do.
 CONSULTATION_MIN_FILL_SECONDS = env.float("CONSULTATION_MIN_FILL_SECONDS", default=3)
+# A form older than this is sent only after the visitor confirms (a fresh "started" value).
+CONSULTATION_FORM_MAX_AGE_HOURS = env.float("CONSULTATION_FORM_MAX_AGE_HOURS", default=24)
 CONSULTATION_RATE_LIMIT = env.int("CONSULTATION_RATE_LIMIT", default=10)
 CONSULTATION_RATE_WINDOW_SECONDS = env.int("CONSULTATION_RATE_WINDOW_SECONDS", default=3600)
+# Dates of birth tried per address per window on intake links (each link also locks on its own).
+INTAKE_CONFIRM_RATE_LIMIT = env.int("INTAKE_CONFIRM_RATE_LIMIT", default=20)
 # Behind a reverse proxy, the header that carries the client address (for example
 # HTTP_X_FORWARDED_FOR). Leave empty when the app faces clients directly.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+# The header is believed only on connections from these addresses or networks (our own reverse
+# proxies); gunicorn listens on 127.0.0.1 by default, so a proxy on the same machine is the default.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+try:
+    TRUSTED_PROXIES = [str(ipaddress.ip_network(net, strict=False)) for net in TRUSTED_PROXIES]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES must list IP addresses or networks (CIDR): {exc}") from exc
 
 # robots.txt keeps crawlers out of these: staff pages, and private pages reached by personal links.
 ROBOTS_DISALLOW = ["/admin/", "/consultation/intake/", "/appointments/"]
@@ -210,6 +228,8 @@ SCHEDULING_MIN_NOTICE_HOURS = env.float("SCHEDULING_MIN_NOTICE_HOURS", default=2
 SCHEDULING_HORIZON_DAYS = env.int("SCHEDULING_HORIZON_DAYS", default=30)
 # Online changes and cancellations close this long before the appointment (then: call us).
 SCHEDULING_CHANGE_WINDOW_HOURS = env.float("SCHEDULING_CHANGE_WINDOW_HOURS", default=24)
+# A private manage link stops working this many hours after its appointment ends.
+SCHEDULING_MANAGE_LINK_HOURS_AFTER = env.float("SCHEDULING_MANAGE_LINK_HOURS_AFTER", default=0)
 # Reminders go out this many hours before the appointment.
 SCHEDULING_REMINDER_HOURS = env.list("SCHEDULING_REMINDER_HOURS", cast=int, default=[24, 2])
 # Open times start every this many minutes within a staff member's hours.
@@ -267,6 +287,9 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per account, from any address (core/signin.py): a higher threshold, and only new addresses pause.
+ACCOUNT_FAILURE_LIMIT = env.int("ACCOUNT_FAILURE_LIMIT", default=20)
+ACCOUNT_FAILURE_WINDOW_MINUTES = env.int("ACCOUNT_FAILURE_WINDOW_MINUTES", default=60)
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
@@ -299,8 +322,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A session lasts this long after its last change: a patient's browser (often shared) forgets
+# the intake within hours; staff stay signed in while active (core.middleware touches the
+# session every minute) and are signed out after STAFF_IDLE_MINUTES of quiet.
+SESSION_COOKIE_AGE = int(env.float("SESSION_HOURS", default=4) * 3600)
+# Features no page here uses, switched off for every page (and any script that got in).
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "browsing-topics=(), display-capture=()",
+)
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -311,13 +345,19 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # Browsers accept a __Host- cookie only over https, for this exact host and the whole site,
+    # so a sibling subdomain or a plain-http page cannot plant or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # --- Logging: never log request bodies, query strings or tokens ----------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # On every handler, so a record from any logger (a 500's path, a traceback) loses its link tokens.
+    "filters": {"redact_tokens": {"()": "core.logfilters.RedactTokensFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # The default request logger writes the URL path; intake links carry a token.

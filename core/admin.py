@@ -11,15 +11,64 @@ from core.models import AuditEvent
 
 
 class AuditedAdminMixin:
-    """Records every look at a record's page and every change saved through the admin.
+    """Records every look at a record's page or a list of records, and every change or deletion
+    made through the admin.
 
-    Any response of the change page shows the record, whatever the method, so each one is
-    recorded; a successful save is recorded as a change. ``audit_label`` names the object in
-    the summary (a reference code, never a health detail).
+    Any rendered response of these pages shows health data, whatever the method (the admin
+    refuses methods other than GET, HEAD and POST: core.middleware.AdminMethodsMiddleware), so
+    each one is recorded. ``audit_label`` names the object in the summary (a reference code,
+    never a health detail); a list records its query (the filters reveal answers) and the ids shown.
     """
 
     def audit_label(self, obj) -> str:
         return str(obj.pk)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl") if response.status_code == 200 else None
+        if changelist is not None:
+            ids = [obj.pk for obj in changelist.result_list]
+            audit_record(
+                request=request,
+                action=AuditEvent.Action.VIEW,
+                model=self.model,
+                summary=f"Listed {len(ids)} {self.model._meta.verbose_name_plural}",
+                details={"query": request.GET.urlencode()[:2000], "ids": ids},
+            )
+        return response
+
+    def _audit_object_page(self, request, response, page):
+        obj = getattr(response, "context_data", {}).get("object") if response.status_code == 200 else None
+        if obj is not None:
+            audit_record(
+                request=request,
+                action=AuditEvent.Action.VIEW,
+                obj=obj,
+                summary=f"Viewed the {page} page of {self.audit_label(obj)}",
+            )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        response = super().delete_view(request, object_id, extra_context)
+        self._audit_object_page(request, response, "delete confirmation")
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        self._audit_object_page(request, response, "history")
+        return response
+
+    def delete_model(self, request, obj):
+        audit_record(
+            request=request, action=AuditEvent.Action.DELETE, obj=obj, summary=f"Deleted {self.audit_label(obj)}"
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit_record(
+                request=request, action=AuditEvent.Action.DELETE, obj=obj, summary=f"Deleted {self.audit_label(obj)}"
+            )
+        super().delete_queryset(request, queryset)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)

@@ -8,4 +8,5 @@ class CoreConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self):
-        from core import audit  # noqa: F401 - connects the sign-in receivers
+        # Connects the sign-in receivers; signin imports audit, so a failure is recorded before it is counted.
+        from core import audit, signin  # noqa: F401

@@ -16,9 +16,12 @@ from core.ratelimit import client_ip
 current_ip: ContextVar[str] = ContextVar("audit_current_ip", default="")
 
 
-def audit_record(*, action: str, actor=None, obj=None, summary: str = "", request=None) -> AuditEvent:
+def audit_record(
+    *, action: str, actor=None, obj=None, summary: str = "", request=None, details: dict | None = None, model=None
+) -> AuditEvent:
     """Append one entry. ``request`` gives both the actor and the address; otherwise the
-    address is that of the request being served, if any."""
+    address is that of the request being served, if any. ``model`` names the kind of record
+    when there is no single object (a list page)."""
     if request is not None and actor is None:
         actor = getattr(request, "user", None)
     authenticated = actor is not None and actor.is_authenticated
@@ -28,9 +31,10 @@ def audit_record(*, action: str, actor=None, obj=None, summary: str = "", reques
         username=actor.get_username() if authenticated else "",
         action=action,
         ip_address=address or None,
-        object_type=obj._meta.label if obj is not None else "",
+        object_type=obj._meta.label if obj is not None else (model._meta.label if model is not None else ""),
         object_id=str(obj.pk) if obj is not None else "",
         summary=summary[:300],
+        details=details or {},
     )
 
 
@@ -61,7 +65,8 @@ def _logged_out(sender, request, user, **kwargs):
 
 
 @receiver(user_login_failed)
-def _login_failed(sender, credentials, request=None, **kwargs):
-    event = audit_record(request=request, action=AuditEvent.Action.LOGIN_FAILED, summary="Failed sign-in")
+def _login_failed(sender, credentials, request=None, second_factor=False, **kwargs):
+    summary = "Failed sign-in: right password, wrong or missing code" if second_factor else "Failed sign-in"
+    event = audit_record(request=request, action=AuditEvent.Action.LOGIN_FAILED, summary=summary)
     event.username = str(credentials.get("username", ""))[:150]
     event.save(update_fields=["username"])

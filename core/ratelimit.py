@@ -5,6 +5,7 @@ matters more than stopping a burst of spam for a few minutes.
 """
 
 import hashlib
+import ipaddress
 import logging
 import time
 
@@ -16,19 +17,51 @@ from core.outage import redis_breaker
 logger = logging.getLogger(__name__)
 
 
+def _trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(net, strict=False) for net in settings.TRUSTED_PROXIES)
+
+
 def client_ip(request) -> str:
+    """The client's address. The forwarded header counts only when the connection comes from one
+    of our own proxies (TRUSTED_PROXIES); anyone else could write whatever they like in it."""
+    remote = request.META.get("REMOTE_ADDR", "")
     header = settings.CLIENT_IP_HEADER
-    forwarded = request.META.get(header, "") if header else ""
-    if forwarded:
-        # The right-most address is the one our own proxy added; the rest can be forged.
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    if not header or not _trusted(remote):
+        return remote
+    # Each proxy appends the address it saw: walk back past our own proxies to the first one
+    # they did not add; anything further left was written by the client.
+    for address in reversed([a.strip() for a in request.META.get(header, "").split(",") if a.strip()]):
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            return remote
+        if not _trusted(address):
+            return address
+    return remote
+
+
+def rate_key(address: str) -> str:
+    """One key per IPv4 address, one per IPv6 /64: a single IPv6 connection usually holds a
+    whole /64, so counting addresses one by one would let it through at will."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def hit(request, *, scope: str, limit: int, window_seconds: int) -> bool:
     """Count this request; True when the address has gone over the limit in this window."""
     # Addresses are hashed so that the cache holds no raw IPs.
-    address = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip(request)}".encode()).hexdigest()[:32]
+    address = hashlib.sha256(f"{settings.SECRET_KEY}:{rate_key(client_ip(request))}".encode()).hexdigest()[:32]
     key = f"ratelimit:{scope}:{address}:{int(time.time() // window_seconds)}"
     if redis_breaker.is_open:
         return False

@@ -5,7 +5,8 @@ import logging
 import redis
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
@@ -53,6 +54,22 @@ def health(request):
     """
     healthy = _database_answers() and _redis_answers()
     return JsonResponse({"status": "ok" if healthy else "unavailable"}, status=200 if healthy else 503)
+
+
+def bad_request(request, exception=None):
+    """The 400 page. The request may be what is wrong (a forged Host header), so only the
+    clinic's details are given to the template, as for the 500 page."""
+    template = loader.get_template("400.html")
+    return HttpResponseBadRequest(template.render(clinic(request)))
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its security token (an old tab, cookies off): say how to send it again."""
+    return render(request, "403_csrf.html", status=403)
 
 
 def server_error(request):

@@ -111,7 +111,7 @@ def intake_pages(page: Page, intake_link: str):
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, we have your treatment history")
     yield
     page.goto("/consultation/intake/not-a-real-link/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("This link no longer works")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
     yield
 
 

@@ -69,7 +69,9 @@ def test_coordinator_signs_in_with_two_factors_and_handles_the_urgent_request_fi
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Authentication code").fill("000000" if authenticator_code(secret) != "000000" else "111111")
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("That code did not match")).to_be_visible()  # a wrong code does not open the admin
+    expect(
+        page.get_by_text("the username, password or code is not right")
+    ).to_be_visible()  # a wrong code does not open the admin
     time.sleep(2)  # after a wrong code, django-otp makes the next try wait a moment
 
     page.get_by_label("Password").fill(PASSWORD)

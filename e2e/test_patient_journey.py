@@ -116,10 +116,14 @@ def test_patient_reads_requests_and_shares_their_history_across_two_visits(new_p
     save_and_continue(page)
     expect_step(page, 4, "How you have been feeling")
 
-    # The patient closes the browser half way, and comes back later by the same link.
+    # The patient closes the browser half way, and comes back later by the same link. A browser
+    # that did not send the request asks for the date of birth first.
     page.context.close()
     page = new_page()
     page.goto(intake_link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    page.get_by_label("Your date of birth").fill("1980-05-17")
+    page.get_by_role("button", name="Continue").click()
     expect_step(page, 4, "How you have been feeling")
     progress = page.get_by_role("navigation", name="Progress")
     progress.get_by_role("link", name="Antidepressants you have tried").click()

@@ -33,8 +33,13 @@ class ReferenceInline(admin.TabularInline):
     model = Reference
     fields = ["position", "citation", "url"]
     extra = 1
+    max_num = 100
     # References are typed or pasted without a scheme now and then; they are always https.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Without it Django builds up to max_num + 1,000 forms for whatever count a post claims.
+        return super().get_formset(request, obj, absolute_max=self.max_num, **kwargs)
 
 
 @admin.register(Reviewer)

@@ -1,5 +1,7 @@
 """Private links to change or cancel an appointment: the token for the patient, its hash for us."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -22,9 +24,18 @@ def appointment_link_issue(*, appointment: Appointment, email=None) -> str:
 
 
 def appointment_link_find(token: str) -> AppointmentLink | None:
+    """A usable link: not revoked, and its appointment not over (plus SCHEDULING_MANAGE_LINK_HOURS_AFTER),
+    so an old email cannot open the appointment's details for ever."""
     if not plausible_token(token):
         return None
-    return AppointmentLink.objects.usable().select_related("appointment").filter(token_hash=hash_token(token)).first()
+    closes = timezone.now() - timedelta(hours=settings.SCHEDULING_MANAGE_LINK_HOURS_AFTER)
+    return (
+        AppointmentLink.objects.usable()
+        .filter(appointment__end__gt=closes)
+        .select_related("appointment")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
 
 
 def manage_url(token: str) -> str:

@@ -4,6 +4,7 @@ Times of day (availability) are local to a location; moments (appointments) are 
 in UTC. See slots.py for how one becomes the other.
 """
 
+import functools
 import uuid
 import zoneinfo
 from datetime import timedelta
@@ -17,11 +18,25 @@ from django.utils import timezone
 from booking.models import ConsultationRequest
 
 
-def validate_time_zone(value):
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def time_zone_or_none(value: str) -> zoneinfo.ZoneInfo | None:
+    """The zone of that exact name, or None. Only names of real zones are tried: ZoneInfo()
+    fails in other ways on a region such as "America" (a folder of zones, IsADirectoryError)."""
+    if not value or value not in _zone_names():
+        return None
     try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError(f"{value!r} is not a time zone name such as America/New_York.") from exc
+        return zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def validate_time_zone(value):
+    if time_zone_or_none(value) is None:
+        raise ValidationError(f"{value!r} is not a time zone name such as America/New_York.")
 
 
 class AppointmentEmail(models.TextChoices):

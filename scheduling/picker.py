@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlencode
 
-from scheduling.models import ConsultationType, Location
+from scheduling.models import ConsultationType, Location, time_zone_or_none
 
 # Offered in the "also show times in" list; any valid zone name is accepted (the small script
 # fills in the device's own).
@@ -24,10 +24,7 @@ ZONE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$")
 def parse_time_zone(value: str) -> zoneinfo.ZoneInfo | None:
     if not value or len(value) > 64 or not ZONE_NAME.match(value):
         return None
-    try:
-        return zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
+    return time_zone_or_none(value)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 
 from booking import services
 from booking.models import CarrierPolicy, Email, Medication, PayerPolicy
-from core.admin import ReadOnlyAdmin
+from core.admin import AuditedAdminMixin, ReadOnlyAdmin
 
 RECOMPUTING = "Screening summaries are being recomputed in the background."
 
@@ -94,7 +94,7 @@ class CarrierPolicyAdmin(RecomputingAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Email)
-class EmailAdmin(ReadOnlyAdmin):
+class EmailAdmin(AuditedAdminMixin, ReadOnlyAdmin):
     """Delivery state of every email; read-only (resend from the request page)."""
 
     list_display = ["request", "kind_label", "status", "attempts", "created_at", "sent_at", "last_error"]

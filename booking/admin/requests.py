@@ -221,7 +221,7 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Export selected to CSV", permissions=["view"])
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv")
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="requests-{timezone.localdate():%Y%m%d}.csv"'
         response["Cache-Control"] = "no-store"
         consultation_requests_export_csv(

@@ -143,6 +143,10 @@ class IntakeLink(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The email that carries this link: a retry of that email replaces the link, never adds one.
+    email = models.ForeignKey("booking.Email", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Wrong dates of birth given for this link in browsers that did not start the intake.
+    verify_failures = models.PositiveSmallIntegerField(default=0)
 
     objects = IntakeLinkQuerySet.as_manager()
 

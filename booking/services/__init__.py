@@ -29,7 +29,12 @@ from booking.services.intake import (
     intake_save_trials,
     intake_submit,
 )
-from booking.services.links import intake_link_find, intake_link_for_this_browser, intake_link_issue
+from booking.services.links import (
+    intake_link_confirm_identity,
+    intake_link_find,
+    intake_link_for_this_browser,
+    intake_link_issue,
+)
 from booking.services.packets import packet_details_save, packet_produced, trial_correction_save
 from booking.services.pipeline import (
     consultation_request_assign,
@@ -66,6 +71,7 @@ __all__ = [
     "intake_link_find",
     "intake_link_for_this_browser",
     "intake_link_issue",
+    "intake_link_confirm_identity",
     "intake_link_reissue",
     "intake_links_revoke",
     "intake_save",

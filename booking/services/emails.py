@@ -149,7 +149,7 @@ def email_send(*, email_id: int, worker_key: str) -> SendOutcome:
     token = None
     try:
         if KINDS[email.kind].carries_intake_link:
-            token = links.intake_link_issue(request=email.request)
+            token = links.intake_link_issue(request=email.request, email=email)
         _build_message(email, token).send()
     except Exception as exc:
         if not isinstance(exc, smtplib.SMTPException | OSError):

@@ -32,19 +32,24 @@ def _screening_cells(obj) -> list[str]:
 
 def consultation_requests_export_csv(*, requests: Iterable[ConsultationRequest], actor, out: IO[str]) -> int:
     """Write the requests as CSV to ``out``; returns the number of rows."""
+    # Excel reads a CSV file as UTF-8 only when it starts with a byte-order mark; without it,
+    # accented and non-Latin names come out garbled.
+    out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
-    rows = 0
+    references = []
     for obj in requests:
         cells = [getattr(obj, c) for c in REQUEST_COLUMNS] + _screening_cells(obj)
         writer.writerow([csv_safe(c) for c in cells])
-        rows += 1
+        references.append(obj.reference)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.EXPORT,
-        summary=f"Exported {rows} request(s) to CSV: {', '.join(EXPORT_COLUMNS)}",
+        model=ConsultationRequest,
+        summary=f"Exported {len(references)} request(s) to CSV: {', '.join(EXPORT_COLUMNS)}",
+        details={"references": references, "columns": EXPORT_COLUMNS},
     )
-    return rows
+    return len(references)
 
 
 def csv_safe(value) -> str:

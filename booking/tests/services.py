@@ -140,7 +140,8 @@ def start_worker(env, log_path, *, beat_schedule=None) -> Process:
 
 
 def start_web(env, log_path, port) -> Process:
-    args = [sys.executable, "-m", "gunicorn", "clinic.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+    args = [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", "clinic.wsgi"]
+    args += ["--bind", f"127.0.0.1:{port}", "--workers", "1"]
     web = Process(args, env, log_path)
     wait_until(lambda: _answers(f"http://127.0.0.1:{port}/consultation/"), message="the web server")
     return web

@@ -3,7 +3,9 @@ process and an SMTP server. Each fault a clinic will meet sooner or later: Redis
 down or hung, SMTP refusing, a worker killed mid-send."""
 
 import re
+import runpy
 import time
+import urllib.request
 
 import pytest
 from django.conf import settings
@@ -159,3 +161,17 @@ def test_a_whole_worker_killed_mid_send_is_recovered_by_the_sweep_and_sent_once(
         controller.stop()
     assert len(messages) == 1
     assert Email.objects.get().status == "sent"
+
+
+def test_the_web_server_binds_to_this_machine_and_does_not_name_itself(live_services):
+    config = runpy.run_path("deploy/gunicorn.conf.py")
+    assert config["bind"] == "127.0.0.1:8000" and config["accesslog"] is None
+    web_port = free_port()
+    web = start_web(live_services["env"], live_services["tmp"] / "web.log", web_port)
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/consultation/", timeout=10) as response:
+            headers = response.headers
+    finally:
+        web.stop()
+    assert "Server" not in headers
+    assert "Permissions-Policy" in headers

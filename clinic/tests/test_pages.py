@@ -62,3 +62,24 @@ def test_assets_are_served_from_our_own_origin(client):
     assert "/static/vendor/bootstrap/css/bootstrap.min.css" in html
     assert "http://" not in html.replace('"http://testserver', "")
     assert "https://" not in html
+
+
+def test_refusals_are_the_sites_own_pages_with_the_crisis_line(client, settings):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    bad_host = client.get("/", HTTP_HOST="evil.example")
+    settings.ADMIN_REQUIRE_2FA = False
+    staff = Client()
+    staff.force_login(User.objects.create_user("temp", is_staff=True))
+    forbidden = staff.get("/admin/scheduling/appointment/agenda/")
+    no_csrf = Client(enforce_csrf_checks=True).post("/consultation/", {"first_name": "Dana"})
+    for response, status, heading in [
+        (bad_host, 400, "We could not read that request"),
+        (forbidden, 403, "This page is not open to you"),
+        (no_csrf, 403, "Please send the form again"),
+    ]:
+        page = response.content.decode()
+        assert response.status_code == status
+        assert heading in page
+        assert 'href="tel:988"' in page and settings.CLINIC_PHONE in page

@@ -31,3 +31,22 @@ def test_laptop_defaults_need_nothing_but_debug():
         "True",
         "django.core.mail.backends.console.EmailBackend",
     ]
+
+
+def test_production_cookies_are_host_only_and_patient_sessions_last_hours():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_AGE, s.TRUSTED_PROXIES)"
+    )
+    result = run_django(["-c", code], {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "clinic.settings"})
+    assert result.returncode == 0, result.stderr
+    session, csrf, age, *_ = result.stdout.split()
+    # __Host- makes browsers refuse the cookie unless it is Secure, for this host alone, on every path.
+    assert session.startswith("__Host-") and csrf.startswith("__Host-")
+    assert int(age) <= 12 * 3600
+
+
+def test_a_malformed_trusted_proxy_stops_start_up():
+    result = run_django(["manage.py", "check"], {**PRODUCTION_ENV, "TRUSTED_PROXIES": "10.0.0.0/8,proxy.example"})
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES" in result.stderr

@@ -84,3 +84,17 @@ def test_add_form_prepopulates_the_slug_and_has_a_references_inline(admin_client
     html = admin_client.get(reverse("admin:education_article_add")).content.decode()
     assert "&quot;dependency_list&quot;: [&quot;title&quot;]" in html
     assert 'name="references-TOTAL_FORMS"' in html
+
+
+def test_an_absurd_number_of_reference_rows_answers_quickly_with_a_clear_message(admin_client, settings):
+    import time
+
+    settings.ADMIN_REQUIRE_2FA = False
+    began = time.monotonic()
+    response = admin_client.post(
+        reverse("admin:education_article_add"), _form_data(**{"references-TOTAL_FORMS": "1000000000"})
+    )
+    assert time.monotonic() - began < 3
+    assert response.status_code == 200
+    assert "Please submit at most" in response.content.decode()
+    assert not Article.objects.exists()

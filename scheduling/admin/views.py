@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +15,9 @@ from core.models import AuditEvent
 from scheduling import services
 from scheduling.models import Appointment, Location
 
+# Far beyond any appointment, and far enough inside Python's calendar for a week either side.
+AGENDA_FIRST_DAY, AGENDA_LAST_DAY = date(1900, 1, 8), date(9999, 12, 20)
+
 
 class RescheduleForm(forms.Form):
     day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
@@ -23,6 +27,12 @@ class RescheduleForm(forms.Form):
     def __init__(self, *args, tz: ZoneInfo, **kwargs):
         super().__init__(*args, **kwargs)
         self.tz = tz
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if not AGENDA_FIRST_DAY <= day <= AGENDA_LAST_DAY:
+            raise forms.ValidationError("That date is out of range. Please choose a date in the coming months.")
+        return day
 
     def clean(self):
         cleaned = super().clean()
@@ -80,6 +90,10 @@ def agenda_view(request, *, model_admin):
     try:
         day = date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
+        day = timezone.localdate()
+    if not AGENDA_FIRST_DAY <= day <= AGENDA_LAST_DAY:
+        # The week's bounds and the previous/next links would run off the calendar.
+        messages.warning(request, "That date is out of range; here is today instead.")
         day = timezone.localdate()
     span = "week" if request.GET.get("span") == "week" else "day"
     first = day - timedelta(days=day.weekday()) if span == "week" else day

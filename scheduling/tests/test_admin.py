@@ -116,3 +116,27 @@ def test_a_cancelled_appointment_cannot_be_marked_completed(booked, admin_user):
         services.appointment_close(appointment=booked, status=Appointment.Status.COMPLETED, by=admin_user)
     booked.refresh_from_db()
     assert booked.status == Appointment.Status.CANCELLED
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2027-02-30"])
+def test_the_agenda_answers_a_date_out_of_range_with_a_message(staff_client, day):
+    for span in ("day", "week"):
+        response = staff_client.get("/admin/scheduling/appointment/agenda/", {"date": day, "span": span})
+        assert response.status_code == 200
+        if day != "2027-02-30":
+            assert "That date is out of range" in response.content.decode()
+
+
+def test_the_appointment_list_is_audited(staff_client, booked, admin_user):
+    from core.models import AuditEvent
+
+    assert staff_client.get("/admin/scheduling/appointment/").status_code == 200
+    event = AuditEvent.objects.get(action="view", object_type="scheduling.Appointment", actor=admin_user)
+    assert event.details["ids"] == [booked.pk]
+
+
+@pytest.mark.parametrize("zone", ["America", "US", "Etc"])
+def test_a_location_with_a_region_for_a_time_zone_is_refused_plainly(staff_client, zone):
+    response = staff_client.post("/admin/scheduling/location/add/", {"name": "Annex", "address": "", "time_zone": zone})
+    assert response.status_code == 200
+    assert "is not a time zone name" in response.content.decode()

@@ -193,3 +193,18 @@ def test_an_unknown_or_revoked_link_is_refused(client, booked):
     token = links.appointment_link_issue(appointment=booked)
     booked.links.update(revoked_at=booked.created_at)
     assert client.get(f"/appointments/manage/{token}/").status_code == 404
+
+
+@pytest.mark.parametrize("zone", ["America", "US", "Etc", "America/", "../etc/passwd", "America/New_York/x"])
+def test_a_time_zone_that_is_only_a_region_is_ignored_not_an_error(patient, zone):
+    response = patient.get("/appointments/book/", {"tz": zone})
+    assert response.status_code == 200
+    assert html_of(response).count("your time)") == 0
+
+
+def test_a_manage_link_stops_working_once_the_appointment_is_over(client, booked, now, settings):
+    token = links.appointment_link_issue(appointment=booked)
+    now.move_to(booked.end + timedelta(hours=settings.SCHEDULING_MANAGE_LINK_HOURS_AFTER, minutes=1))
+    response = client.get(f"/appointments/manage/{token}/")
+    assert response.status_code == 404
+    assert client.get("/appointments/manage/").status_code == 403
