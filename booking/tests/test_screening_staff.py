@@ -111,7 +111,7 @@ def test_a_reported_contraindication_never_reads_likely_met_in_the_list_filter_d
     assert "<strong>1</strong> contraindication reported" in tms
 
     response = client.post(LIST, {"action": "export_csv", "_selected_action": [clear.request.pk, metal.request.pk]})
-    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO(response.content.decode()))}
+    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
     assert rows[clear.request.reference]["tms_outcome"] == "Criteria likely met"
     assert rows[metal.request.reference]["tms_outcome"].startswith("Contraindication reported")
     assert rows[metal.request.reference]["tms_policy"].startswith("clinic_default_tms")
