@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from booking.services import emails
+from booking.services import emails, urgent
 
 
 @shared_task(bind=True, max_retries=None, ignore_result=True)
@@ -17,3 +17,9 @@ def send_email(self, email_id):
 def sweep_emails():
     """Enqueue anything unsent: requests made while Redis was down, stalled retries, dead workers."""
     return emails.emails_enqueue_due()
+
+
+@shared_task(ignore_result=True)
+def escalate_urgent_alerts():
+    """Send again, and escalate once, urgent alerts nobody acknowledged in time."""
+    return urgent.urgent_alerts_escalate()

@@ -11,5 +11,6 @@ urlpatterns = [
     path("intake/step/<int:step>/", intake_views.intake_step, name="intake_step"),
     path("intake/support/", intake_views.intake_support, name="intake_support"),
     path("intake/done/", intake_views.intake_done, name="intake_done"),
+    path("intake/sign-out/", intake_views.intake_sign_out, name="intake_sign_out"),
     path("intake/<str:token>/", views.intake_start, name="intake_start"),
 ]

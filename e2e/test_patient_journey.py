@@ -198,6 +198,6 @@ def test_thoughts_of_self_harm_bring_crisis_help_at_once(new_page, inbox):
     expect(crisis.get_by_role("link", name="911")).to_have_attribute("href", "tel:911")
 
     # The staff are alerted straight away, and the patient can go on with the form.
-    inbox.wait_for_email(to=STAFF_EMAIL, subject=f"URGENT: same-day follow-up needed for {reference}")
+    inbox.wait_for_email(to=STAFF_EMAIL, subject=f"Same-day follow-up needed: {reference}")
     page.get_by_role("link", name="Continue with the form").click()
     expect_step(page, 5, "Safety questions")

@@ -13,16 +13,28 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
-from booking import services
+from booking import crisis, services
 from booking.admin import views
 from booking.admin.filters import AssignedFilter, IntakeStateFilter, yes_no_filter
 from booking.intake_steps import STEPS, review_sections
 from booking.models import ConsultationRequest, Intake
 from booking.models.requests import pipeline_priority
 from booking.services.exports import consultation_requests_export_csv
+from booking.services.intake import ASQ_OUTCOME_LABELS
 from core.admin import AuditedAdminMixin, LargeTablePaginator
 
 Status = ConsultationRequest.Status
+ASQ_ANSWERS = {"yes": "Yes", "no": "No", "declined": "Declined to answer"}
+
+
+def _asq_rows(intake):
+    """The ASQ questions as asked, each with the patient's answer, for the request page."""
+    if intake is None or not intake.asq:
+        return []
+    return [
+        (question, ASQ_ANSWERS.get(answer, "Not asked or not answered"))
+        for question, answer in zip(crisis.ASQ_QUESTIONS, intake.asq, strict=False)
+    ]
 
 
 class NotAFitForm(forms.Form):
@@ -45,6 +57,7 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "tms",
         "spravato",
         "safety",
+        "free_text",
         "assigned_to",
     ]
     list_display_links = ["reference"]
@@ -56,6 +69,7 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         yes_no_filter("intake__tms_likely", "TMS criteria likely met", "tms"),
         yes_no_filter("intake__spravato_likely", "SPRAVATO criteria likely met", "spravato"),
         yes_no_filter("intake__has_safety_flags", "has safety flags", "safety"),
+        yes_no_filter("free_text_review", "free text to review", "free_text"),
         AssignedFilter,
         ("created_at", admin.DateFieldListFilter),
     ]
@@ -160,6 +174,14 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             return mark_safe('<span class="badge badge--likely">Likely met</span>')
         return "Not yet"
 
+    @admin.display(description="Free text")
+    def free_text(self, obj):
+        if obj.free_text_review:
+            return format_html(
+                '<span class="badge badge--review" title="{}">Review free text</span>', ", ".join(obj.free_text_flags)
+            )
+        return "—"
+
     @admin.display(description="Safety")
     def safety(self, obj):
         intake = self._intake(obj)
@@ -238,6 +260,8 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "usable_links": obj.intake_links.usable().count(),
             "status_choices": Status.choices,
             "can_change": self.has_change_permission(request, obj),
+            "asq_rows": _asq_rows(intake),
+            "asq_outcome_label": ASQ_OUTCOME_LABELS.get(intake.asq_outcome, "") if intake else "",
         }
 
     def get_urls(self):
@@ -248,6 +272,7 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             path("<int:pk>/note/", wrap(views.note_view), name="booking_consultationrequest_note"),
             path("<int:pk>/status/", wrap(views.status_view), name="booking_consultationrequest_status"),
             path("<int:pk>/link/", wrap(views.link_view), name="booking_consultationrequest_link"),
+            path("<int:pk>/acknowledge/", wrap(views.acknowledge_view), name="booking_consultationrequest_acknowledge"),
             path("<int:pk>/resend/<int:email_pk>/", wrap(views.resend_view), name="booking_consultationrequest_resend"),
             *super().get_urls(),
         ]

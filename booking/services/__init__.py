@@ -17,6 +17,7 @@ from booking.services.emails import (
 from booking.services.intake import (
     intake_get_or_start,
     intake_save,
+    intake_save_asq,
     intake_save_phq9,
     intake_save_trials,
     intake_screen,
@@ -31,13 +32,27 @@ from booking.services.pipeline import (
     intake_links_revoke,
     request_note_add,
 )
-from booking.services.requests import consultation_request_create, consultation_request_mark_urgent
+from booking.services.requests import consultation_request_create
+from booking.services.urgent import (
+    clinic_open_now,
+    consultation_request_acknowledge_urgent,
+    consultation_request_alert_queued,
+    consultation_request_flag_free_text,
+    consultation_request_mark_urgent,
+    urgent_alerts_escalate,
+)
 
 __all__ = [
     "EmailKind",
     "consultation_request_assign",
     "consultation_request_create",
     "consultation_request_mark_urgent",
+    "clinic_open_now",
+    "consultation_request_acknowledge_urgent",
+    "consultation_request_alert_queued",
+    "consultation_request_flag_free_text",
+    "urgent_alerts_escalate",
+    "intake_save_asq",
     "consultation_request_set_status",
     "email_enqueue",
     "email_kind_register",
