@@ -145,7 +145,8 @@ def email_queue(
     else:
         recipients = list(settings.STAFF_NOTIFICATION_EMAILS) if registered.to_staff else [request.email]
     if not recipients:
-        log = logger.error if registered.critical else logger.warning
+        # An optional channel (the webhook) that is not set up is not worth a warning.
+        log = logger.error if registered.critical else logger.debug if registered.recipients else logger.warning
         log("No recipient configured: %s for request %s not queued.", kind, request.pk)
         return None
     if dedupe_key and (existing := Email.objects.filter(dedupe_key=dedupe_key).first()):
