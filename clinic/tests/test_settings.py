@@ -31,3 +31,19 @@ def test_laptop_defaults_need_nothing_but_debug():
         "True",
         "django.core.mail.backends.console.EmailBackend",
     ]
+
+
+@pytest.mark.parametrize("recipient", ["", "STAFF_NOTIFICATION_EMAILS", "URGENT_ALERT_WEBHOOK_URL"])
+def test_production_refuses_to_run_without_anyone_to_receive_an_urgent_alert(recipient):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "STAFF_NOTIFICATION_EMAILS"}
+    if recipient == "STAFF_NOTIFICATION_EMAILS":
+        env[recipient] = "coordinator@clinic.example"
+    elif recipient:
+        env[recipient] = "https://oncall.clinic.example/hooks/urgent"
+    drop = ("STAFF_NOTIFICATION_EMAILS", "URGENT_ALERT_WEBHOOK_URL")
+    result = run_django(["manage.py", "check", "--deploy"], env, drop=drop)
+    if recipient:
+        assert result.returncode == 0, result.stderr
+    else:
+        assert result.returncode != 0
+        assert "booking.E001" in result.stderr and "No one would receive an urgent alert" in result.stderr
