@@ -87,6 +87,9 @@ def test_the_phq9_page_does_not_invite_skipping_questions_but_other_steps_do(cli
     phq9 = client.get(step_url(4)).content.decode()
     assert "Skip anything you are not sure about" not in phq9
     assert "Please answer all nine questions" in phq9
+    # Without JavaScript the help box never opens: the same help is on the page from the start.
+    noscript = phq9.split("<noscript>", 1)[1].split("</noscript>", 1)[0]
+    assert 'href="tel:988"' in noscript and 'href="tel:911"' in noscript
 
 
 def test_a_changed_item9_answer_leaves_the_flag_and_its_date_and_is_on_the_timeline(client, consultation):
