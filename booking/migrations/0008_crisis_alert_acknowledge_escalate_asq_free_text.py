@@ -5,6 +5,17 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def date_earlier_urgent_flags(apps, schema_editor):
+    """Requests flagged before these fields existed: the flag's date is its timeline event's."""
+    ConsultationRequest = apps.get_model("booking", "ConsultationRequest")
+    RequestEvent = apps.get_model("booking", "RequestEvent")
+    for request in ConsultationRequest.objects.filter(urgent=True, urgent_since__isnull=True):
+        first = RequestEvent.objects.filter(request=request, kind="urgent").order_by("at").first()
+        request.urgent_since = first.at if first else request.updated_at
+        request.alert_level = "same_day"
+        request.save(update_fields=["urgent_since", "alert_level"])
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("booking", "0007_email_kinds_registered_superseded_status"),
@@ -88,4 +99,5 @@ class Migration(migrations.Migration):
                 max_length=20,
             ),
         ),
+        migrations.RunPython(date_earlier_urgent_flags, migrations.RunPython.noop),
     ]

@@ -47,3 +47,13 @@ def test_production_refuses_to_run_without_anyone_to_receive_an_urgent_alert(rec
     else:
         assert result.returncode != 0
         assert "booking.E001" in result.stderr and "No one would receive an urgent alert" in result.stderr
+
+
+def test_the_web_process_refuses_to_start_without_anyone_to_receive_an_urgent_alert():
+    # gunicorn imports clinic.wsgi and runs no system checks of its own.
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "STAFF_NOTIFICATION_EMAILS"}
+    drop = ("STAFF_NOTIFICATION_EMAILS", "URGENT_ALERT_WEBHOOK_URL")
+    refused = run_django(["-c", "import clinic.wsgi"], env, drop=drop)
+    assert refused.returncode != 0 and "booking.E001" in refused.stderr
+    started = run_django(["-c", "import clinic.wsgi"], PRODUCTION_ENV, drop=drop)
+    assert started.returncode == 0, started.stderr
