@@ -128,7 +128,8 @@ def intake_support(request, current):
 
 @require_POST
 def intake_sign_out(request):
-    """ "Finish for now and sign out of this device": nothing of the patient's stays in this browser."""
+    """End this browser's session (the "Finish for now and sign out of this device" button), so that
+    nothing of the patient's stays on a shared device."""
     sessions.session_end(request)
     return render(request, "booking/intake/signed_out.html", {"idle": False})
 
