@@ -27,7 +27,17 @@ def dashboard(user) -> dict:
     open_requests = ConsultationRequest.objects.open()
     counts = dict(open_requests.values_list("status").annotate(n=Count("pk")).order_by())
     overdue_since = business_days_before(timezone.localtime(), 1)
+    unacknowledged = list(
+        open_requests.filter(urgent=True, urgent_acknowledged_at__isnull=True)
+        .order_by("urgent_since", "created_at")
+        .values("pk", "reference", "urgent_since", "created_at", "alert_level", "urgent_escalated_at")[:20]
+    )
+    now = timezone.now()
+    for row in unacknowledged:
+        row["age_minutes"] = int((now - (row["urgent_since"] or row["created_at"])).total_seconds() // 60)
     return {
+        # Unacknowledged urgent alerts come first, oldest first, with how long each has waited.
+        "unacknowledged_urgent": unacknowledged,
         "by_status": [
             (value, label, counts.get(value, 0))
             for value, label in Status.choices

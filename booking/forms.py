@@ -130,7 +130,7 @@ class ConsultationRequestForm(forms.Form):
             ),
             Fieldset("How to reach you", "email", "phone", "preferred_contact", "best_times"),
             Fieldset("What you are looking for", "interest", "has_prescriber", "insurance_carrier", "heard_about"),
-            Fieldset("Your message", "message"),
+            Fieldset("Your message", "message", HTML('{% include "includes/_crisis_line.html" %}')),
             Fieldset("Before you send", "consent_to_contact", "privacy_acknowledged"),
             Div(Field("website"), css_class="form-trap", aria_hidden="true"),
             "article",

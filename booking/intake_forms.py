@@ -3,7 +3,7 @@ unsure can skip a question, and staff see what is missing."""
 
 from django import forms
 
-from booking import screening
+from booking import crisis, screening
 from booking.models import Intake, MedicationTrial
 from booking.safety_questions import NOT_SURE, SAFETY_QUESTIONS, SPRAVATO, TMS
 
@@ -213,6 +213,34 @@ class Phq9Form(forms.Form):
 
     def answers(self) -> list[int]:
         return [self.cleaned_data[f"item_{n}"] for n in range(1, len(screening.PHQ9_ITEMS) + 1)]
+
+    def partial_answers(self) -> list[int | None]:
+        """After is_valid() failed: each valid answer, and None where an item is blank or invalid."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return [cleaned.get(f"item_{n}") for n in range(1, len(screening.PHQ9_ITEMS) + 1)]
+
+
+class AsqForm(forms.Form):
+    """The ASQ as NIMH publishes it (booking/crisis.py; English only: no Spanish wording was verified).
+    Asked in two parts, as the tool is: questions 1-4, then question 5 only after a positive screen."""
+
+    SCREEN = (1, 2, 3, 4)
+    ACUITY = (5,)
+    CHOICES = [("yes", "Yes"), ("no", "No"), ("declined", "I would rather not answer")]
+
+    def __init__(self, *args, numbers=SCREEN, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.numbers = numbers
+        for number in numbers:
+            self.fields[f"asq_{number}"] = forms.ChoiceField(
+                label=f"{number}. {crisis.ASQ_QUESTIONS[number - 1]}",
+                choices=self.CHOICES,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Please choose Yes, No, or I would rather not answer."},
+            )
+
+    def answers(self) -> dict[int, str]:
+        return {number: self.cleaned_data[f"asq_{number}"] for number in self.numbers}
 
 
 def _from_answer(value):

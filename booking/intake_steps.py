@@ -47,6 +47,13 @@ class Step:
     # Rows the patient adds and removes (the medicines): errors are shown beside each row.
     repeating: bool = False
     is_review: bool = False
+    # Runs when the form is not valid, before its errors are shown or Back is followed: what must not
+    # wait for a complete page (PHQ-9 item 9) is read and acted on here.
+    save_invalid: Callable[[Intake, object, int], Saved] | None = None
+    intro: str = (
+        "Your answers are saved each time you press Save and continue. You can leave and come back "
+        "with the link in your email. Skip anything you are not sure about."
+    )
 
     @property
     def template(self) -> str:
@@ -106,6 +113,13 @@ def _save_trials(intake, formset, number):
 
 def _save_phq9(intake, form, number):
     result = services.intake_save_phq9(intake=intake, step=number, answers=form.answers())
+    return Saved(needs_support=result.item9_positive)
+
+
+def _save_phq9_incomplete(intake, form, number):
+    # The same service reads item 9 on a half-filled page: a positive answer is saved with the
+    # others typed so far, and help comes first; otherwise nothing is saved.
+    result = services.intake_save_phq9(intake=intake, step=number, answers=form.partial_answers())
     return Saved(needs_support=result.item9_positive)
 
 
@@ -182,9 +196,22 @@ STEPS = [
         Phq9Form.for_intake,
         _save_phq9,
         scripts=("js/forms.js", "js/phq9.js"),
+        save_invalid=_save_phq9_incomplete,
+        intro=(
+            "Please answer all nine questions; each one counts. Your answers are saved when you press "
+            "Save and continue, and you can come back with the link in your email."
+        ),
     ),
     Step(5, "Safety questions", "safety", SafetyForm.for_intake, _save_safety),
-    Step(6, "Review and send", "review", ReviewForm.for_intake, _submit, is_review=True),
+    Step(
+        6,
+        "Review and send",
+        "review",
+        ReviewForm.for_intake,
+        _submit,
+        is_review=True,
+        intro="Check your answers, change anything with Back, then send them to the clinic.",
+    ),
 ]
 LAST_STEP = len(STEPS)
 

@@ -11,9 +11,11 @@ from functools import wraps
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from booking import services, sessions
-from booking.intake_steps import LAST_STEP, STEPS, review_sections, step_for, trial_formset
+from booking import crisis, services, sessions
+from booking.intake_forms import AsqForm
+from booking.intake_steps import LAST_STEP, STEPS, Saved, review_sections, step_for, trial_formset
 from booking.services.intake import medication_choices
 
 
@@ -23,6 +25,8 @@ def intake_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         link = sessions.session_intake_link(request)
+        if link is not None and not sessions.intake_session_touch(request):
+            return render(request, "booking/intake/signed_out.html", {"idle": True}, status=403)
         if link is None:
             return render(request, "booking/intake/link_unusable.html", {"link": True}, status=403)
         return view(request, services.intake_get_or_start(request=link.request), *args, **kwargs)
@@ -57,6 +61,10 @@ def intake_step(request, current, step):
         return redirect("booking:intake_step", step=step - 1)
     form = this.form(current, request.POST)
     if not form.is_valid():
+        # Whatever button was pressed: an answer that needs help now is acted on before the page's errors.
+        saved = this.save_invalid(current, form, step) if this.save_invalid else Saved()
+        if saved.needs_support:
+            return redirect("booking:intake_support")
         if action == "back":
             # Going back never loses the way: nothing invalid is saved, nothing else is lost.
             return redirect("booking:intake_step", step=max(step - 1, 1))
@@ -90,8 +98,40 @@ def _render_step(request, current, step, form):
 @never_cache
 @intake_required
 def intake_support(request, current):
-    """Shown straight after a PHQ-9 item 9 answer above 0: help now, before anything else."""
-    return render(request, "booking/intake/support.html", {"intake": current})
+    """Shown straight after a PHQ-9 item 9 answer above 0: help now, before anything else; then the
+    ASQ follow-up, in two parts as the tool asks it. The patient sees resources, never a result."""
+    asq = list(current.asq or [])
+    outcome = current.asq_outcome
+    # Question 5 follows a positive screen (questions 1-4) that has no answer to it yet.
+    asking_acuity = outcome == crisis.AsqOutcome.INCOMPLETE and len(asq) >= crisis.ASQ_SCREEN_COUNT
+    numbers = AsqForm.ACUITY if asking_acuity else AsqForm.SCREEN
+    form = None
+    if not outcome or asking_acuity:
+        form = AsqForm(request.POST if request.method == "POST" else None, numbers=numbers)
+        if request.method == "POST" and form.is_valid():
+            given = form.answers()
+            numbered = range(1, len(crisis.ASQ_QUESTIONS) + 1)
+            answers = [given.get(n, asq[n - 1] if len(asq) >= n else None) for n in numbered]
+            services.intake_save_asq(intake=current, answers=answers)
+            return redirect("booking:intake_support")
+    context = {
+        "intake": current,
+        "form": form,
+        "asking_acuity": asking_acuity,
+        "act_now": outcome == crisis.AsqOutcome.ACUTE_POSITIVE,
+        "asq_done": outcome in (crisis.AsqOutcome.NEGATIVE, crisis.AsqOutcome.NON_ACUTE_POSITIVE),
+        "alert_queued": services.consultation_request_alert_queued(request=current.request),
+        "clinic_open": services.clinic_open_now(),
+    }
+    return render(request, "booking/intake/support.html", context)
+
+
+@require_POST
+def intake_sign_out(request):
+    """End this browser's session (the "Finish for now and sign out of this device" button), so that
+    nothing of the patient's stays on a shared device."""
+    sessions.session_end(request)
+    return render(request, "booking/intake/signed_out.html", {"idle": False})
 
 
 @never_cache

@@ -1,12 +1,18 @@
 """What a patient's browser session holds: the request it just sent, and the intake link it may
 use without the emailed token. Other apps (scheduling) read these; only booking's views write them."""
 
+import time
+
+from django.conf import settings
+
 from booking.models import ConsultationRequest, IntakeLink
 
 THANKS_SESSION_KEY = "consultation_thanks"
 INTAKE_SESSION_KEY = "intake_link_id"
 # A link opened in a browser that has not yet confirmed the patient's date of birth.
 PENDING_SESSION_KEY = "intake_link_pending"
+# When this browser last opened an intake page (seconds since the epoch).
+INTAKE_SEEN_KEY = "intake_last_seen"
 
 
 def thanks_request(request) -> ConsultationRequest | None:
@@ -23,6 +29,24 @@ def thanks_remember(request, consultation: ConsultationRequest) -> None:
 
 def intake_link_remember(request, link_id: int) -> None:
     request.session[INTAKE_SESSION_KEY] = link_id
+    request.session[INTAKE_SEEN_KEY] = time.time()
+
+
+def intake_session_touch(request) -> bool:
+    """Note that the patient is still here. After INTAKE_SESSION_IDLE_SECONDS without a page (a
+    shared or lost device) the whole session is ended instead and False returned."""
+    seen = request.session.get(INTAKE_SEEN_KEY)
+    now = time.time()
+    if seen is not None and now - seen > settings.INTAKE_SESSION_IDLE_SECONDS:
+        request.session.flush()
+        return False
+    request.session[INTAKE_SEEN_KEY] = now
+    return True
+
+
+def session_end(request) -> None:
+    """Forget everything this browser held: the request, the intake link, the staff sign-in if any."""
+    request.session.flush()
 
 
 def session_intake_link(request) -> IntakeLink | None:

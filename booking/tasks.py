@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from booking.services import emails, screening
+from booking.services import emails, screening, urgent
 
 
 @shared_task(bind=True, max_retries=None, ignore_result=True)
@@ -23,3 +23,9 @@ def sweep_emails():
 def recompute_screenings():
     """Recompute every stored screening summary after staff edit the catalog or a policy."""
     return screening.screenings_recompute()
+
+
+@shared_task(ignore_result=True)
+def escalate_urgent_alerts():
+    """Send again, and escalate once, urgent alerts nobody acknowledged in time."""
+    return urgent.urgent_alerts_escalate()

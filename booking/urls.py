@@ -12,5 +12,6 @@ urlpatterns = [
     path("intake/support/", intake_views.intake_support, name="intake_support"),
     path("intake/done/", intake_views.intake_done, name="intake_done"),
     path("intake/confirm/", views.intake_confirm, name="intake_confirm"),
+    path("intake/sign-out/", intake_views.intake_sign_out, name="intake_sign_out"),
     path("intake/<str:token>/", views.intake_start, name="intake_start"),
 ]

@@ -166,6 +166,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scheduling.tasks.queue_reminders",
         "schedule": env.float("REMINDER_QUEUE_INTERVAL", 60.0),
     },
+    "escalate-unacknowledged-urgent-alerts": {
+        "task": "booking.tasks.escalate_urgent_alerts",
+        "schedule": env.float("URGENT_ESCALATE_INTERVAL", 60.0),
+    },
 }
 
 # --- Email ----------------------------------------------------------------------
@@ -175,6 +179,19 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="clinic@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_NOTIFICATION_EMAILS = env.list("STAFF_NOTIFICATION_EMAILS", default=[])
+# --- Urgent alerts (PHQ-9 item 9, the ASQ): someone must always receive them. With DEBUG off
+# the system check in booking/checks.py refuses to run without STAFF_NOTIFICATION_EMAILS or
+# URGENT_ALERT_WEBHOOK_URL.
+# A pager or on-call service: a POST with the reference and the admin link only, signed with
+# HMAC-SHA256 in the X-Clinic-Signature header when a secret is set.
+URGENT_ALERT_WEBHOOK_URL = env.str("URGENT_ALERT_WEBHOOK_URL", default="")
+URGENT_ALERT_WEBHOOK_SECRET = env.str("URGENT_ALERT_WEBHOOK_SECRET", default="")
+# Not acknowledged after this many minutes of opening hours: sent again, and once to the second list.
+URGENT_ESCALATE_MINUTES = env.int("URGENT_ESCALATE_MINUTES", default=15)
+URGENT_ESCALATION_EMAILS = env.list("URGENT_ESCALATION_EMAILS", default=[])
+# Opening hours in TIME_ZONE, for the escalation clock and the support page ("we are closed now").
+CLINIC_OPEN_HOURS = env.str("CLINIC_OPEN_HOURS", default="08:30-17:00")
+CLINIC_OPEN_DAYS = env.str("CLINIC_OPEN_DAYS", default="mon-fri")
 # Delivery: how often and how patiently an email is retried (booking/emails.py).
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
 EMAIL_RETRY_BASE_SECONDS = env.float("EMAIL_RETRY_BASE_SECONDS", default=30)
@@ -188,6 +205,8 @@ EMAIL_SEND_LEASE_SECONDS = env.int("EMAIL_SEND_LEASE_SECONDS", default=max(60, E
 INTAKE_LINK_DAYS = env.int("INTAKE_LINK_DAYS", default=14)
 # Wrong dates of birth before a link stops opening in browsers that did not start the intake.
 INTAKE_CONFIRM_TRIES = env.int("INTAKE_CONFIRM_TRIES", default=5)
+# A patient's intake session ends after this long without a page view (a shared device).
+INTAKE_SESSION_IDLE_SECONDS = env.int("INTAKE_SESSION_IDLE_SECONDS", default=24 * 3600)
 PHONENUMBER_DEFAULT_REGION = env.str("PHONE_REGION", default="US")
 # Robots fill the form faster than this; people never do.
 CONSULTATION_MIN_FILL_SECONDS = env.float("CONSULTATION_MIN_FILL_SECONDS", default=3)

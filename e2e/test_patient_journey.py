@@ -207,6 +207,42 @@ def test_thoughts_of_self_harm_bring_crisis_help_at_once(new_page, inbox):
     expect(crisis.get_by_role("link", name="911")).to_have_attribute("href", "tel:911")
 
     # The staff are alerted straight away, and the patient can go on with the form.
-    inbox.wait_for_email(to=STAFF_EMAIL, subject=f"URGENT: same-day follow-up needed for {reference}")
+    inbox.wait_for_email(to=STAFF_EMAIL, subject=f"Same-day follow-up needed: {reference}")
     page.get_by_role("link", name="Continue with the form").click()
     expect_step(page, 5, "Safety questions")
+
+
+def test_item9_alone_on_an_unfinished_page_still_brings_help_and_the_follow_up_questions(new_page, inbox):
+    # A small phone, 320 px wide: the help must fit without sideways scrolling.
+    page = new_page(viewport={"width": 320, "height": 640})
+    reference, intake_link = request_consultation(page, inbox, first_name="Robin", email="robin@patients.example")
+    page.goto(intake_link)
+    for _ in range(3):
+        save_and_continue(page)
+    expect_step(page, 4, "How you have been feeling")
+    expect(page.get_by_text("Skip anything you are not sure about")).to_have_count(0)
+
+    # Only question 9 answered; the other eight left blank.
+    choose(page, re.compile(r"^9\. Thoughts that you would be better off dead"), "Several days")
+    save_and_continue(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Help is available right now")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    inbox.wait_for_email(to=STAFF_EMAIL, subject=f"Same-day follow-up needed: {reference}")
+
+    # The short follow-up, then "right now" only after a yes.
+    choose(page, re.compile(r"^1\. In the past few weeks, have you wished you were dead"), "Yes")
+    for number in (2, 3, 4):
+        choose(page, re.compile(rf"^{number}\. "), "No")
+    page.get_by_role("button", name="Send my answers").click()
+    choose(page, re.compile(r"^5\. Are you having thoughts of killing yourself right now"), "Yes")
+    page.get_by_role("button", name="Send my answers").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Please get help now")
+    now = page.get_by_role("main").get_by_role("alert")
+    expect(now.get_by_role("link", name="911").first).to_have_attribute("href", "tel:911")
+    expect(now.get_by_role("link", name="988")).to_have_attribute("href", "tel:988")
+
+    # The unfinished page waits for the patient, with what they answered.
+    page.get_by_role("link", name="Continue with the form").click()
+    expect_step(page, 4, "How you have been feeling")
+    item9 = page.get_by_role("group", name=re.compile(r"^9\. "))
+    expect(item9.get_by_role("radio", name="Several days")).to_be_checked()

@@ -13,14 +13,15 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
+from booking import crisis, services
 from booking import screening as screening_rules
-from booking import services
 from booking.admin import packet_views, views
 from booking.admin.filters import AssignedFilter, IntakeStateFilter, outcome_filter, yes_no_filter
 from booking.intake_steps import STEPS, review_sections
 from booking.models import ConsultationRequest, Intake
 from booking.models.requests import pipeline_priority
 from booking.services.exports import consultation_requests_export_csv
+from booking.services.intake import ASQ_OUTCOME_LABELS
 from core.admin import AuditedAdminMixin, LargeTablePaginator
 
 Status = ConsultationRequest.Status
@@ -45,6 +46,19 @@ def outcome_badge(intake, treatment):
     return format_html('<span class="{}">{}</span>', css, text) if css else text
 
 
+ASQ_ANSWERS = {"yes": "Yes", "no": "No", "declined": "Declined to answer"}
+
+
+def _asq_rows(intake):
+    """The ASQ questions as asked, each with the patient's answer, for the request page."""
+    if intake is None or not intake.asq:
+        return []
+    return [
+        (question, ASQ_ANSWERS.get(answer, "Not asked or not answered"))
+        for question, answer in zip(crisis.ASQ_QUESTIONS, intake.asq, strict=False)
+    ]
+
+
 class NotAFitForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=1000, help_text="Recorded on each request's timeline."
@@ -65,6 +79,7 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "tms",
         "spravato",
         "safety",
+        "free_text",
         "assigned_to",
     ]
     list_display_links = ["reference"]
@@ -77,6 +92,7 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         outcome_filter("intake__spravato_outcome", "SPRAVATO screening", "spravato"),
         yes_no_filter("intake__has_contraindication", "contraindication not cleared", "contraindication"),
         yes_no_filter("intake__has_safety_flags", "has safety flags", "safety"),
+        yes_no_filter("free_text_review", "free text to review", "free_text"),
         AssignedFilter,
         ("created_at", admin.DateFieldListFilter),
     ]
@@ -173,6 +189,14 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def spravato(self, obj):
         return outcome_badge(self._intake(obj), "spravato")
 
+    @admin.display(description="Free text")
+    def free_text(self, obj):
+        if obj.free_text_review:
+            return format_html(
+                '<span class="badge badge--review" title="{}">Review free text</span>', ", ".join(obj.free_text_flags)
+            )
+        return "—"
+
     @admin.display(description="Safety")
     def safety(self, obj):
         intake = self._intake(obj)
@@ -256,6 +280,8 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "status_choices": Status.choices,
             "can_change": self.has_change_permission(request, obj),
             "can_prepare_packet": intake is not None and request.user.has_perm(packet_views.PERMISSION),
+            "asq_rows": _asq_rows(intake),
+            "asq_outcome_label": ASQ_OUTCOME_LABELS.get(intake.asq_outcome, "") if intake else "",
         }
 
     def get_urls(self):
@@ -267,6 +293,7 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             path("<int:pk>/clear/", wrap(views.clear_view), name="booking_consultationrequest_clear"),
             path("<int:pk>/status/", wrap(views.status_view), name="booking_consultationrequest_status"),
             path("<int:pk>/link/", wrap(views.link_view), name="booking_consultationrequest_link"),
+            path("<int:pk>/acknowledge/", wrap(views.acknowledge_view), name="booking_consultationrequest_acknowledge"),
             path("<int:pk>/resend/<int:email_pk>/", wrap(views.resend_view), name="booking_consultationrequest_resend"),
             path("<int:pk>/packet/<str:treatment>/", wrap(packet_views.packet_view), name=f"{PACKET}"),
             path("<int:pk>/packet/<str:treatment>/pdf/", wrap(packet_views.packet_pdf_view), name=f"{PACKET}_pdf"),

@@ -101,3 +101,13 @@ def resend_view(request, pk, email_pk, *, model_admin):
         return _back(obj)
     model_admin.message_user(request, "The email will be sent again.", messages.SUCCESS)
     return _back(obj)
+
+
+@require_POST
+def acknowledge_view(request, pk, *, model_admin):
+    obj = _changeable(model_admin, request, pk)
+    if services.consultation_request_acknowledge_urgent(request=obj, actor=request.user):
+        model_admin.message_user(request, "Urgent alert acknowledged: it will not be escalated.", messages.SUCCESS)
+    else:
+        model_admin.message_user(request, "This alert was already acknowledged.", messages.INFO)
+    return _back(obj)

@@ -38,6 +38,9 @@ class Email(models.Model):
         INTAKE_RECEIVED = "intake_received", "Patient: history received"
         STAFF_INTAKE_RECEIVED = "staff_intake_received", "Staff: intake received"
         STAFF_URGENT = "staff_urgent", "Staff: urgent"
+        STAFF_URGENT_ESCALATION = "staff_urgent_escalation", "Staff: urgent, not acknowledged"
+        # Not an email: a POST to the on-call service, through the same outbox (booking/services/webhooks.py).
+        URGENT_WEBHOOK = "urgent_webhook", "On-call service: urgent"
         INTAKE_LINK_REISSUED = "intake_link_reissued", "Patient: new intake link"
 
     class Status(models.TextChoices):

@@ -120,6 +120,11 @@ class Intake(models.Model):
     # Step 4: PHQ-9, nine answers 0-3 (None where not answered)
     phq9 = models.JSONField(default=list, blank=True)
 
+    # The ASQ follow-up after a positive item 9 (booking/crisis.py): five answers, "yes", "no",
+    # "declined" or None, and the outcome score_asq gave them.
+    asq = models.JSONField("ASQ answers", default=list, blank=True, editable=False)
+    asq_outcome = models.CharField("ASQ result", max_length=20, blank=True, editable=False)
+
     # Step 5: safety answers keyed as in booking/safety_questions.py: True (yes), False (no),
     # "not_sure"; a key that is absent or None was not answered.
     safety = models.JSONField(default=dict, blank=True)

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
+from booking.crisis import AlertLevel
+
 # Reference codes avoid characters that are easy to confuse when read aloud or
 # handwritten: 0/O, 1/I/L.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -17,6 +19,13 @@ REFERENCE_LENGTH = 8
 def new_reference():
     code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
     return f"{code[:4]}-{code[4:]}"
+
+
+class AlertLevelChoices(models.TextChoices):
+    # The values of booking.crisis.AlertLevel.
+    NONE = AlertLevel.NONE.value, "None"
+    SAME_DAY = AlertLevel.SAME_DAY.value, "Same-day follow-up"
+    ACUTE = AlertLevel.ACUTE.value, "Acute: act now"
 
 
 OPEN_STATUSES = ["new", "contacted", "intake_received", "consultation_scheduled"]
@@ -103,6 +112,21 @@ class ConsultationRequest(models.Model):
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.NEW, db_index=True)
     # (OPEN_STATUSES above lists the values of the first four.)
     urgent = models.BooleanField(default=False, db_index=True)
+    # When the patient first gave an answer that needs same-day follow-up. Kept even if the
+    # answer is changed later (the change is on the timeline).
+    urgent_since = models.DateTimeField("item 9 first positive", null=True, blank=True, editable=False)
+    alert_level = models.CharField(
+        max_length=10, choices=AlertLevelChoices.choices, default=AlertLevelChoices.NONE, editable=False
+    )
+    urgent_acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    urgent_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    urgent_escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Crisis phrases in what the patient wrote (booking/crisis.py): a staff member reads the text.
+    # Never urgent on its own, never shown to the patient.
+    free_text_review = models.BooleanField("free text to review", default=False, db_index=True, editable=False)
+    free_text_flags = models.JSONField(default=list, blank=True, editable=False)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -25,6 +25,7 @@ from booking.services.emails import (
 from booking.services.intake import (
     intake_get_or_start,
     intake_save,
+    intake_save_asq,
     intake_save_phq9,
     intake_save_trials,
     intake_submit,
@@ -43,12 +44,20 @@ from booking.services.pipeline import (
     intake_links_revoke,
     request_note_add,
 )
-from booking.services.requests import consultation_request_create, consultation_request_mark_urgent
+from booking.services.requests import consultation_request_create
 from booking.services.screening import (
     contraindication_clear,
     intake_screen,
     screenings_recompute,
     screenings_recompute_later,
+)
+from booking.services.urgent import (
+    clinic_open_now,
+    consultation_request_acknowledge_urgent,
+    consultation_request_alert_queued,
+    consultation_request_flag_free_text,
+    consultation_request_mark_urgent,
+    urgent_alerts_escalate,
 )
 
 __all__ = [
@@ -58,6 +67,12 @@ __all__ = [
     "consultation_request_assign",
     "consultation_request_create",
     "consultation_request_mark_urgent",
+    "clinic_open_now",
+    "consultation_request_acknowledge_urgent",
+    "consultation_request_alert_queued",
+    "consultation_request_flag_free_text",
+    "urgent_alerts_escalate",
+    "intake_save_asq",
     "consultation_request_set_status",
     "contraindication_clear",
     "email_enqueue",

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from booking.models import ConsultationRequest, Email, IntakeLink, RequestEvent
 from booking.models.emails import KIND_LABELS
-from booking.services import links
+from booking.services import links, webhooks
 from core.audit import audit_record
 from core.context_processors import clinic_details
 from core.models import AuditEvent
@@ -61,6 +61,12 @@ class EmailKind:
     carries_intake_link: bool = False
     context: Callable[[Email], dict] | None = None
     attachments: Callable[[Email], list[tuple[str, str, str]]] | None = None
+    # Who receives it when not the patient or STAFF_NOTIFICATION_EMAILS (read when queued).
+    recipients: Callable[[], list[str]] | None = None
+    # "email", or "webhook": a POST to each recipient URL (booking/services/webhooks.py).
+    channel: str = "email"
+    # Losing it puts someone at risk: having no recipient is logged as an error.
+    critical: bool = False
 
 
 KINDS: dict[str, EmailKind] = {}
@@ -84,6 +90,39 @@ for _key, _label in Email.Kind.choices:
     )
 
 
+email_kind_register(
+    EmailKind(
+        key=Email.Kind.STAFF_URGENT,
+        label=Email.Kind.STAFF_URGENT.label,
+        template="booking/emails/staff_urgent",
+        to_staff=True,
+        critical=True,
+        context=lambda email: {flag: bool(email.context.get(flag)) for flag in ("acute", "reminder")},
+    )
+)
+email_kind_register(
+    EmailKind(
+        key=Email.Kind.STAFF_URGENT_ESCALATION,
+        label=Email.Kind.STAFF_URGENT_ESCALATION.label,
+        template="booking/emails/staff_urgent",
+        to_staff=True,
+        recipients=lambda: list(settings.URGENT_ESCALATION_EMAILS),
+        critical=True,
+        context=lambda email: {"escalated": True},
+    )
+)
+email_kind_register(
+    EmailKind(
+        key=Email.Kind.URGENT_WEBHOOK,
+        label=Email.Kind.URGENT_WEBHOOK.label,
+        template="",
+        to_staff=True,
+        recipients=lambda: [settings.URGENT_ALERT_WEBHOOK_URL] if settings.URGENT_ALERT_WEBHOOK_URL else [],
+        channel="webhook",
+    )
+)
+
+
 def kinds_with_intake_link() -> list[str]:
     return [key for key, kind in KINDS.items() if kind.carries_intake_link]
 
@@ -100,9 +139,15 @@ def email_queue(
 
     With a ``dedupe_key`` already used, nothing new is queued and the first email is returned.
     """
-    recipients = list(settings.STAFF_NOTIFICATION_EMAILS) if KINDS[kind].to_staff else [request.email]
+    registered = KINDS[kind]
+    if registered.recipients:
+        recipients = registered.recipients()
+    else:
+        recipients = list(settings.STAFF_NOTIFICATION_EMAILS) if registered.to_staff else [request.email]
     if not recipients:
-        logger.warning("No STAFF_NOTIFICATION_EMAILS configured: %s email for request %s skipped.", kind, request.pk)
+        # An optional channel (the webhook) that is not set up is not worth a warning.
+        log = logger.error if registered.critical else logger.debug if registered.recipients else logger.warning
+        log("No recipient configured: %s for request %s not queued.", kind, request.pk)
         return None
     if dedupe_key and (existing := Email.objects.filter(dedupe_key=dedupe_key).first()):
         return existing
@@ -148,9 +193,12 @@ def email_send(*, email_id: int, worker_key: str) -> SendOutcome:
         return SendOutcome()
     token = None
     try:
-        if KINDS[email.kind].carries_intake_link:
-            token = links.intake_link_issue(request=email.request, email=email)
-        _build_message(email, token).send()
+        if KINDS[email.kind].channel == "webhook":
+            webhooks.webhook_deliver(email)
+        else:
+            if KINDS[email.kind].carries_intake_link:
+                token = links.intake_link_issue(request=email.request, email=email)
+            _build_message(email, token).send()
     except Exception as exc:
         if not isinstance(exc, smtplib.SMTPException | OSError):
             # Not a delivery problem but a fault of ours (a template, a setting): keep the traceback.

@@ -1,4 +1,4 @@
-"""A new consultation request, and the urgent flag."""
+"""A new consultation request."""
 
 import logging
 from dataclasses import dataclass
@@ -8,7 +8,8 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from booking.models import ConsultationRequest, Email, RequestEvent
+from booking import crisis
+from booking.models import ConsultationRequest, Email
 from booking.services import links
 from booking.services.emails import email_queue
 
@@ -70,6 +71,9 @@ def consultation_request_create(
         source_article=source_article,
         submission_token=submission_token,
     )
+    # A crisis phrase in the message asks a staff member to read it (booking/crisis.py).
+    request.free_text_flags = crisis.free_text_flags(message)
+    request.free_text_review = bool(request.free_text_flags)
     # Uniqueness is left to the database: a twin submission committing meanwhile shows up as
     # the IntegrityError handled below, not as a validation error.
     request.full_clean(validate_unique=False)
@@ -87,20 +91,3 @@ def consultation_request_create(
         return CreatedRequest(request=existing, browser_link_id=None, created=False)
     logger.info("Consultation request %s created.", request.pk)
     return CreatedRequest(request=request, browser_link_id=link.pk, created=True)
-
-
-@transaction.atomic
-def consultation_request_mark_urgent(*, request: ConsultationRequest) -> None:
-    """Flag the request, note it on the timeline, and send one urgent notice to staff, however
-    often this is called. (Nothing is logged: an urgent flag on a request id is itself sensitive.)"""
-    locked = ConsultationRequest.objects.select_for_update().get(pk=request.pk)
-    if not locked.urgent:
-        locked.urgent = True
-        locked.save(update_fields=["urgent", "updated_at"])
-        RequestEvent.objects.create(
-            request=locked,
-            kind=RequestEvent.Kind.URGENT,
-            text="PHQ-9 question 9 answered above 0: same-day follow-up. Crisis resources were shown.",
-        )
-    request.urgent = True
-    email_queue(request=locked, kind=Email.Kind.STAFF_URGENT, dedupe_key=f"urgent:{request.pk}")

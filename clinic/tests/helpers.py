@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": f"sqlite:///{BASE_DIR / 'unused-production-check.sqlite3'}",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.clinic.example:587",
+    "STAFF_NOTIFICATION_EMAILS": "coordinator@clinic.example",
 }
 
 

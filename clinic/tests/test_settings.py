@@ -50,3 +50,29 @@ def test_a_malformed_trusted_proxy_stops_start_up():
     result = run_django(["manage.py", "check"], {**PRODUCTION_ENV, "TRUSTED_PROXIES": "10.0.0.0/8,proxy.example"})
     assert result.returncode != 0
     assert "TRUSTED_PROXIES" in result.stderr
+
+
+@pytest.mark.parametrize("recipient", ["", "STAFF_NOTIFICATION_EMAILS", "URGENT_ALERT_WEBHOOK_URL"])
+def test_production_refuses_to_run_without_anyone_to_receive_an_urgent_alert(recipient):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "STAFF_NOTIFICATION_EMAILS"}
+    if recipient == "STAFF_NOTIFICATION_EMAILS":
+        env[recipient] = "coordinator@clinic.example"
+    elif recipient:
+        env[recipient] = "https://oncall.clinic.example/hooks/urgent"
+    drop = ("STAFF_NOTIFICATION_EMAILS", "URGENT_ALERT_WEBHOOK_URL")
+    result = run_django(["manage.py", "check", "--deploy"], env, drop=drop)
+    if recipient:
+        assert result.returncode == 0, result.stderr
+    else:
+        assert result.returncode != 0
+        assert "booking.E001" in result.stderr and "No one would receive an urgent alert" in result.stderr
+
+
+def test_the_web_process_refuses_to_start_without_anyone_to_receive_an_urgent_alert():
+    # gunicorn imports clinic.wsgi and runs no system checks of its own.
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "STAFF_NOTIFICATION_EMAILS"}
+    drop = ("STAFF_NOTIFICATION_EMAILS", "URGENT_ALERT_WEBHOOK_URL")
+    refused = run_django(["-c", "import clinic.wsgi"], env, drop=drop)
+    assert refused.returncode != 0 and "booking.E001" in refused.stderr
+    started = run_django(["-c", "import clinic.wsgi"], PRODUCTION_ENV, drop=drop)
+    assert started.returncode == 0, started.stderr
