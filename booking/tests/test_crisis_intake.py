@@ -258,7 +258,10 @@ def test_the_saved_page_offers_sign_out_too(client, consultation):
     assert "Finish for now and sign out of this device" in page
 
 
-def test_an_intake_session_ends_after_a_day_without_use(client, consultation):
+def test_an_intake_session_ends_after_a_day_without_use(client, consultation, settings):
+    # The patient session cookie itself lasts only hours (SESSION_HOURS); this checks the intake's own
+    # limit for a deployment that lets the cookie live longer.
+    settings.SESSION_COOKIE_AGE = 3 * 24 * 3600
     with time_machine.travel(OPEN, tick=False) as traveller:
         open_intake(client, consultation)
         assert client.get(step_url(1)).status_code == 200
