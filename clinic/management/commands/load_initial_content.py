@@ -7,7 +7,7 @@ what staff have edited in the admin.
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-LOADERS = ["sync_roles", "load_articles", "load_medications"]
+LOADERS = ["sync_roles", "load_articles", "load_medications", "load_site_examples"]
 
 
 class Command(BaseCommand):
