@@ -4,6 +4,7 @@ forms are in booking/admin/views.py, and every write goes through booking.servic
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -12,8 +13,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
+from phonenumber_field.modelfields import PhoneNumberField
+from phonenumber_field.widgets import RegionalPhoneNumberWidget
+from phonenumbers import region_code_for_number
 
-from booking import services
+from booking import services, sources
 from booking.admin import views
 from booking.admin.filters import AssignedFilter, IntakeStateFilter, yes_no_filter
 from booking.intake_steps import STEPS, review_sections
@@ -23,6 +27,15 @@ from booking.services.exports import consultation_requests_export_csv
 from core.admin import AuditedAdminMixin, LargeTablePaginator
 
 Status = ConsultationRequest.Status
+
+
+def phone_national(phone) -> str:
+    """(617) 555-0123 for a number in the clinic's region, +44 20 7946 0958 for others."""
+    if not phone:
+        return ""
+    if region_code_for_number(phone) == settings.PHONENUMBER_DEFAULT_REGION:
+        return phone.as_national
+    return phone.as_international
 
 
 class NotAFitForm(forms.Form):
@@ -77,16 +90,18 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "insurance_carrier",
         "heard_about",
         "message",
-        "source_article",
+        "source_article_shown",
         "created_at",
         "first_contacted_at",
     ]
     fieldsets = [
-        ("Contact", {"fields": ["first_name", "last_name", "email", "phone", "preferred_contact", "best_times"]}),
+        ("Contact", {"fields": ["first_name", "last_name", "email", "phone", "preferred_contact", "best_times_shown"]}),
         ("About the request", {"fields": ABOUT_THE_REQUEST}),
         ("Pipeline", {"fields": ["status", "urgent", "assigned_to"]}),
     ]
-    readonly_fields = [*ABOUT_THE_REQUEST, "status", "urgent"]
+    readonly_fields = [*ABOUT_THE_REQUEST, "status", "urgent", "best_times_shown"]
+    # Numbers are stored as +16175550123 and shown, and typed, as (617) 555-0123.
+    formfield_overrides = {PhoneNumberField: {"widget": RegionalPhoneNumberWidget}}
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -110,7 +125,23 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Name", ordering="last_name")
     def name(self, obj):
-        return f"{obj.first_name} {obj.last_name}"
+        return format_html(
+            '{} {}<br><span class="list-phone">{}</span>', obj.first_name, obj.last_name, phone_national(obj.phone)
+        )
+
+    @admin.display(description="Sent from the article")
+    def source_article_shown(self, obj):
+        shown = sources.source_article_shown(obj.source_article)
+        if not shown:
+            return "-"
+        if shown["url"]:
+            return format_html('<a href="{}">{}</a>', shown["url"], shown["title"])
+        return shown["title"]
+
+    @admin.display(description="Best times to reach them")
+    def best_times_shown(self, obj):
+        labels = dict(ConsultationRequest.BestTime.choices)
+        return ", ".join(labels.get(value, value) for value in obj.best_times or []) or "Any time"
 
     @admin.display(description="Received", ordering="created_at")
     def received(self, obj):
@@ -238,6 +269,7 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "usable_links": obj.intake_links.usable().count(),
             "status_choices": Status.choices,
             "can_change": self.has_change_permission(request, obj),
+            "source_article": sources.source_article_shown(obj.source_article),
         }
 
     def get_urls(self):

@@ -31,3 +31,37 @@ def test_laptop_defaults_need_nothing_but_debug():
         "True",
         "django.core.mail.backends.console.EmailBackend",
     ]
+
+
+def test_laptop_links_follow_the_port_make_run_serves_on():
+    drop = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SITE_URL")
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.SITE_URL)"
+    env = {"DEBUG": "true", "PORT": "8001", "DJANGO_SETTINGS_MODULE": "clinic.settings"}
+    result = run_django(["-c", code], env, drop=drop)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:8001"
+
+
+def test_laptop_defaults_show_the_sites_own_404_page_not_djangos_debug_page():
+    drop = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SITE_URL")
+    code = (
+        "import django; django.setup(); from django.test import Client; from django.test.utils import "
+        "setup_test_environment; setup_test_environment(); "
+        "r = Client().get('/no-such-page/'); print(r.status_code, 'We could not find that page' in r.content.decode(), "
+        "'technical_404' in r.content.decode() or 'Using the URLconf' in r.content.decode())"
+    )
+    env = {"DEBUG": "true", "DJANGO_SETTINGS_MODULE": "clinic.settings", "ALLOWED_HOSTS": "testserver"}
+    result = run_django(["-c", code], env, drop=drop)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["404", "True", "False"]
+
+
+def test_laptop_celery_raises_no_kombu_hostname_warning():
+    drop = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SITE_URL")
+    code = (
+        "import warnings; warnings.simplefilter('error'); import django; django.setup(); "
+        "from clinic.celery import app; app.connection_for_write().connect(); print('ok')"
+    )
+    result = run_django(["-c", code], {"DEBUG": "true", "DJANGO_SETTINGS_MODULE": "clinic.settings"}, drop=drop)
+    assert result.returncode == 0, result.stderr
+    assert "No hostname was supplied" not in result.stderr
