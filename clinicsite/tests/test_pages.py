@@ -1,3 +1,4 @@
+import io
 import json
 import re
 
@@ -102,3 +103,17 @@ def test_the_favicon_is_served_and_linked(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 200 and response["Content-Type"] == "image/x-icon"
     assert '<link rel="icon"' in client.get("/").content.decode()
+
+
+def test_staff_see_the_title_of_the_article_a_request_came_from(client):
+    from django.contrib.auth.models import User
+
+    from booking.tests.factories import ConsultationRequestFactory
+    from education.models import Article
+
+    call_command("load_articles", stdout=io.StringIO())
+    article = Article.objects.published().first()
+    request = ConsultationRequestFactory(source_article=article.slug)
+    client.force_login(User.objects.create_superuser("admin", "a@example.com", "a-long-admin-password-42"))
+    page = client.get(f"/admin/booking/consultationrequest/{request.pk}/change/").content.decode()
+    assert f'<a href="{article.get_absolute_url()}">“{article.title}”</a>' in page
