@@ -2,9 +2,14 @@
 the clinic edits each one (and unticks "is example"). General and true for any clinic offering
 TMS and SPRAVATO; nothing here names a person, a price or an insurer."""
 
-# The SPRAVATO answer follows the prescribing information: Janssen Pharmaceuticals, 2025,
-# "SPRAVATO (esketamine) nasal spray: Highlights of prescribing information", section 2 and the
-# boxed warning (REMS), https://www.janssenlabels.com/package-insert/product-monograph/prescribing-information/SPRAVATO-pi.pdf
+# The SPRAVATO answer follows the prescribing information (Janssen Pharmaceuticals, "SPRAVATO
+# (esketamine) nasal spray, prescribing information", boxed warning and sections 5.1, 5.2, 5.4 and
+# 17: monitoring for at least 2 hours at each session, only in certified settings under the
+# REMS, no driving or machinery until the next day after a restful sleep),
+# https://www.janssenlabels.com/package-insert/product-monograph/prescribing-information/SPRAVATO-pi.pdf
+# (checked against a 2019 copy of the label), and the manufacturer's current dosing page, which
+# says the same: Janssen, "Dosing and administration", https://www.spravatohcp.com/dosing-spravato-trd
+# The TMS answer repeats what the home page already says (awake, no anaesthetic, can drive).
 QUESTIONS = [
     (
         "Is the first consultation free?",
