@@ -33,7 +33,9 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	touch $@
 
 # The embedded laptop defaults: DEBUG on, SQLite, tasks in-process, emails on the console.
+# PORT reaches the settings, so the links in emails point at this port (SITE_URL's default).
 run: export DEBUG ?= true
+run: export PORT := $(PORT)
 run: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
 	$(MAKE) --no-print-directory content

@@ -8,7 +8,7 @@ from booking.clinic_hours import ClinicHours
 
 def urgent_alert_recipient_check(app_configs, **kwargs):
     errors = []
-    if not settings.DEBUG and not settings.STAFF_NOTIFICATION_EMAILS and not settings.URGENT_ALERT_WEBHOOK_URL:
+    if not settings.LAPTOP and not settings.STAFF_NOTIFICATION_EMAILS and not settings.URGENT_ALERT_WEBHOOK_URL:
         errors.append(
             Error(
                 "No one would receive an urgent alert: a patient who reports thoughts of self-harm would be told "

@@ -38,6 +38,10 @@ def age_on(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
+# A number the phone validator accepts (555-01XX numbers are set aside for fiction and examples).
+PHONE_EXAMPLE = "(202) 555-0143"
+
+
 class ConsultationRequestForm(forms.Form):
     first_name = forms.CharField(
         max_length=100, validators=[validate_name], widget=forms.TextInput(attrs={"autocomplete": "given-name"})
@@ -50,7 +54,7 @@ class ConsultationRequestForm(forms.Form):
         label="Mobile phone",
         region=settings.PHONENUMBER_DEFAULT_REGION,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-        error_messages={"invalid": "Please enter a phone number we can call, for example (555) 123-4567."},
+        error_messages={"invalid": f"Please enter a phone number we can call, for example {PHONE_EXAMPLE}."},
     )
     date_of_birth = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),

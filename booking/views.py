@@ -60,6 +60,7 @@ def thanks(request):
         return redirect("booking:request")
     context = {
         "reference": consultation.reference,
+        "contact_method": consultation.preferred_contact,
         "intake_available": sessions.intake_open_in_this_browser(request, consultation),
         "intake_link_days": settings.INTAKE_LINK_DAYS,
         "next_steps": next_steps(request, consultation),

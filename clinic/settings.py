@@ -3,6 +3,11 @@
 With ``DEBUG=true`` and nothing else set, the site runs on a laptop: SQLite, Celery
 tasks run in-process, emails are printed to the console. With ``DEBUG`` off (the
 default), every secret and service address must be given or start-up stops.
+
+``DEBUG=true`` chooses those laptop defaults (``LAPTOP`` below); Django's own ``DEBUG``
+(the yellow technical pages for a missing page or an error) is a separate choice,
+``DEBUG_PAGES``, off unless asked for, so a laptop shows the site's own 404 and 500 pages
+as production does.
 """
 
 import ipaddress
@@ -18,7 +23,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DEBUG", default=False)
+LAPTOP = env.bool("DEBUG", default=False)
+DEBUG = LAPTOP and env.bool("DEBUG_PAGES", default=False)
 
 
 def _required(name, dev_default):
@@ -26,7 +32,7 @@ def _required(name, dev_default):
     value = env.str(name, default="")
     if value:
         return value
-    if DEBUG:
+    if LAPTOP:
         return dev_default
     raise ImproperlyConfigured(
         f"The environment variable {name} is required when DEBUG is off. See README.md, 'Configuration'."
@@ -35,7 +41,8 @@ def _required(name, dev_default):
 
 SECRET_KEY = _required("SECRET_KEY", "django-insecure-development-only-key")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
-SITE_URL = _required("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# `make run` passes PORT, so links in emails point at the port the laptop serves on.
+SITE_URL = _required("SITE_URL", f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
@@ -60,6 +67,7 @@ INSTALLED_APPS = [
     "education",
     "booking",
     "scheduling",
+    "clinicsite",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "core.context_processors.clinic",
+                "clinicsite.context_processors.brand",
             ],
         },
     },
@@ -131,7 +140,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# A host name in the memory URL keeps kombu from warning that none was supplied.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = None
@@ -283,10 +293,25 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if not LAPTOP
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# On a laptop whitenoise serves the static files straight from the app folders, as they change
+# (runserver serves none itself: "whitenoise.runserver_nostatic"), whatever DEBUG_PAGES says.
+WHITENOISE_USE_FINDERS = LAPTOP
+WHITENOISE_AUTOREFRESH = LAPTOP
+
+# --- Uploaded files (the clinic's logo, favicon, photos) ----------------------------------
+# Django serves them only where SERVE_MEDIA is on (a laptop, by default); in production the
+# web server in front does, with the headers README.md ("Uploaded files") gives.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=LAPTOP)
+FILE_UPLOAD_PERMISSIONS = 0o644
+# How long each web machine keeps the brand (name, colours, images) before reading it again;
+# saving the site settings replaces it at once everywhere.
+CLINICSITE_CACHE_SECONDS = env.int("CLINICSITE_CACHE_SECONDS", default=3600)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -294,7 +319,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Staff access -------------------------------------------------------------------------
 # Staff sign in to the admin with a password and, when this is on, a code from an
 # authenticator app (TOTP). On by default in production; see README.md to enrol.
-ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=not DEBUG)
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=not LAPTOP)
 OTP_TOTP_ISSUER = CLINIC_NAME
 # Staff are signed out after this long without a request.
 STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=30)
@@ -355,7 +380,7 @@ PERMISSIONS_POLICY = env.str(
     "browsing-topics=(), display-capture=()",
 )
 
-if not DEBUG:
+if not LAPTOP:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
@@ -382,5 +407,8 @@ LOGGING = {
         # The default request logger writes the URL path; intake links carry a token.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Django's own "django" logger prints to the console too when DEBUG is on; through the
+        # root handler alone, runserver says "Watching for file changes" once.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }

@@ -68,9 +68,14 @@ ARTIFACTS = BASE_DIR / "test-artifacts" / "e2e"
 IN_CI = bool(os.environ.get("CI"))
 
 
-def _missing(what):
+# What `make test` sets up itself (the Makefile's e2e-deps target), and what it only reads.
+INSTALLED_BY_MAKE = "`make test` installs it; see the Makefile's e2e-deps target"
+SERVICE_HINT = "start it and set {variable}, as README.md's Tests section shows"
+
+
+def _missing(what, hint=INSTALLED_BY_MAKE):
     """Fail in CI, where everything must be there; skip on a laptop with a hint."""
-    message = f"{what} (`make test` installs it; see the Makefile's e2e-deps target)."
+    message = f"{what} ({hint})."
     if IN_CI:
         pytest.fail(f"The browser tests need {message}", pytrace=False)
     pytest.skip(f"Browser tests skipped: missing {message}")
@@ -82,9 +87,9 @@ def _check_prerequisites():
     if not AXE_JS.is_file():
         _missing(f"axe-core at {AXE_JS.relative_to(BASE_DIR)}")
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        _missing("PostgreSQL (set DATABASE_URL)")
+        _missing("PostgreSQL", SERVICE_HINT.format(variable="DATABASE_URL"))
     if not settings.REDIS_URL:
-        _missing("Redis (set REDIS_URL)")
+        _missing("Redis", SERVICE_HINT.format(variable="REDIS_URL"))
 
 
 # --- Emails -------------------------------------------------------------------------------

@@ -8,12 +8,14 @@ import functools
 import uuid
 import zoneinfo
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
 
 from booking.models import ConsultationRequest
 
@@ -92,13 +94,31 @@ class Location(models.Model):
     name = models.CharField(max_length=100)
     address = models.CharField(max_length=300, blank=True)
     time_zone = models.CharField(max_length=64, default="America/New_York", validators=[validate_time_zone])
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True, help_text="Offered for booking and shown on the locations page.")
+    # What the public locations page shows.
+    phone = PhoneNumberField(blank=True)
+    hours = models.TextField(
+        blank=True, help_text="Opening hours as patients should read them, one line per day or range."
+    )
+    transit_notes = models.TextField(blank=True, help_text="Buses, trains and the nearest stop.")
+    parking_notes = models.TextField(blank=True, help_text="Where to park, what it costs, accessible spaces.")
+    directions_query = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What a maps search should look for, if not the address (for example the building's name).",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    @property
+    def directions_url(self) -> str:
+        """A maps search for the place (a plain link: no map script runs on our pages)."""
+        query = self.directions_query or self.address
+        return "https://www.google.com/maps/search/?" + urlencode({"api": "1", "query": query}) if query else ""
 
     @property
     def tz(self):

@@ -4,6 +4,7 @@ forms are in booking/admin/views.py, and every write goes through booking.servic
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -12,8 +13,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
+from phonenumber_field.modelfields import PhoneNumberField
+from phonenumber_field.widgets import RegionalPhoneNumberWidget
+from phonenumbers import region_code_for_number
 
-from booking import crisis, services
+from booking import crisis, services, sources
 from booking import screening as screening_rules
 from booking.admin import packet_views, views
 from booking.admin.filters import AssignedFilter, IntakeStateFilter, outcome_filter, yes_no_filter
@@ -57,6 +61,15 @@ def _asq_rows(intake):
         (question, ASQ_ANSWERS.get(answer, "Not asked or not answered"))
         for question, answer in zip(crisis.ASQ_QUESTIONS, intake.asq, strict=False)
     ]
+
+
+def phone_national(phone) -> str:
+    """(617) 555-0123 for a number in the clinic's region, +44 20 7946 0958 for others."""
+    if not phone:
+        return ""
+    if region_code_for_number(phone) == settings.PHONENUMBER_DEFAULT_REGION:
+        return phone.as_national
+    return phone.as_international
 
 
 class NotAFitForm(forms.Form):
@@ -114,16 +127,18 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "insurance_carrier",
         "heard_about",
         "message",
-        "source_article",
+        "source_article_shown",
         "created_at",
         "first_contacted_at",
     ]
     fieldsets = [
-        ("Contact", {"fields": ["first_name", "last_name", "email", "phone", "preferred_contact", "best_times"]}),
+        ("Contact", {"fields": ["first_name", "last_name", "email", "phone", "preferred_contact", "best_times_shown"]}),
         ("About the request", {"fields": ABOUT_THE_REQUEST}),
         ("Pipeline", {"fields": ["status", "urgent", "assigned_to"]}),
     ]
-    readonly_fields = [*ABOUT_THE_REQUEST, "status", "urgent"]
+    readonly_fields = [*ABOUT_THE_REQUEST, "status", "urgent", "best_times_shown"]
+    # Numbers are stored as +16175550123 and shown, and typed, as (617) 555-0123.
+    formfield_overrides = {PhoneNumberField: {"widget": RegionalPhoneNumberWidget}}
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -141,13 +156,30 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     # --- Columns ---
 
-    @admin.display(description="", ordering="urgent")
+    # A column header with words for screen readers (and the sort link axe-core checks), none on screen.
+    @admin.display(description=mark_safe('<span class="visually-hidden">Urgent</span>'), ordering="urgent")
     def urgent_badge(self, obj):
         return mark_safe('<span class="badge badge--urgent">Urgent</span>') if obj.urgent else ""
 
     @admin.display(description="Name", ordering="last_name")
     def name(self, obj):
-        return f"{obj.first_name} {obj.last_name}"
+        return format_html(
+            '{} {}<br><span class="list-phone">{}</span>', obj.first_name, obj.last_name, phone_national(obj.phone)
+        )
+
+    @admin.display(description="Sent from the article")
+    def source_article_shown(self, obj):
+        shown = sources.source_article_shown(obj.source_article)
+        if not shown:
+            return "-"
+        if shown["url"]:
+            return format_html('<a href="{}">{}</a>', shown["url"], shown["title"])
+        return shown["title"]
+
+    @admin.display(description="Best times to reach them")
+    def best_times_shown(self, obj):
+        labels = dict(ConsultationRequest.BestTime.choices)
+        return ", ".join(labels.get(value, value) for value in obj.best_times or []) or "Any time"
 
     @admin.display(description="Received", ordering="created_at")
     def received(self, obj):
@@ -282,6 +314,7 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "can_prepare_packet": intake is not None and request.user.has_perm(packet_views.PERMISSION),
             "asq_rows": _asq_rows(intake),
             "asq_outcome_label": ASQ_OUTCOME_LABELS.get(intake.asq_outcome, "") if intake else "",
+            "source_article": sources.source_article_shown(obj.source_article),
         }
 
     def get_urls(self):

@@ -381,3 +381,36 @@ def test_the_request_page_shows_automatic_timeline_entries(coordinator_client):
     consultation_request_mark_urgent(request=obj)
     html = coordinator_client.get(change_url(obj)).content.decode()
     assert "Automatic" in html and "PHQ-9 question 9 answered above 0" in html
+
+
+def test_the_request_page_shows_best_times_as_words_and_phones_in_national_format(coordinator_client):
+    request = ConsultationRequestFactory(phone="+16175550123", best_times=["morning", "weekend"])
+    page = coordinator_client.get(change_url(request)).content.decode()
+    assert "Weekday mornings, Weekends" in page
+    assert '["morning"' not in page and "&quot;morning&quot;" not in page
+    assert 'value="(617) 555-0123"' in page
+    listed = coordinator_client.get(LIST).content.decode()
+    assert "(617) 555-0123" in listed and "+16175550123" not in listed
+
+
+def test_saving_the_request_page_keeps_the_phone_number(coordinator_client):
+    request = ConsultationRequestFactory(phone="+16175550123", best_times=["morning"])
+    data = {
+        "first_name": request.first_name,
+        "last_name": request.last_name,
+        "email": request.email,
+        "phone": "(617) 555-0123",
+        "preferred_contact": "phone",
+        "assigned_to": "",
+    }
+    response = coordinator_client.post(change_url(request), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    request.refresh_from_db()
+    assert str(request.phone) == "+16175550123" and request.best_times == ["morning"]
+
+
+def test_coordinators_see_no_library_sections_on_the_admin_index(coordinator_client):
+    page = coordinator_client.get("/admin/").content.decode()
+    assert "Consultation requests" in page
+    for section in ("Axes", "OTP", "TOTP", "Access attempts", "Groups"):
+        assert section not in page

@@ -184,3 +184,27 @@ def test_random_input_never_causes_a_server_error_or_saves_invalid_data(client, 
     else:
         saved = ConsultationRequest.objects.order_by("-pk").first()
         saved.full_clean()
+
+
+def test_the_phone_example_in_the_error_message_is_itself_accepted(client):
+    from booking.forms import PHONE_EXAMPLE
+
+    refused = client.post(URL, valid_form_data(phone="12")).content.decode()
+    assert f"for example {PHONE_EXAMPLE}" in refused.replace("&#x27;", "'")
+    client.post(URL, valid_form_data(phone=PHONE_EXAMPLE))
+    assert ConsultationRequest.objects.get().phone.as_national == PHONE_EXAMPLE
+
+
+@pytest.mark.parametrize(
+    ("method", "promise", "not_said"),
+    [
+        ("text", "will send you a text message", "will call you"),
+        ("email", "will email you", "will call you"),
+        ("phone", "will call you", "text message"),
+    ],
+)
+def test_the_thanks_page_promises_the_contact_method_the_patient_chose(client, method, promise, not_said):
+    client.post(URL, valid_form_data(preferred_contact=method))
+    thanks = " ".join(client.get("/consultation/thanks/").content.decode().split())
+    assert promise in thanks
+    assert not_said not in thanks

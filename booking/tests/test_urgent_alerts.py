@@ -177,7 +177,7 @@ def test_the_dashboard_lists_unacknowledged_urgent_requests_first_with_their_age
 
 
 def test_the_production_check_fails_without_any_alert_recipient(settings):
-    settings.DEBUG = False
+    settings.LAPTOP = False
     settings.STAFF_NOTIFICATION_EMAILS = []
     settings.URGENT_ALERT_WEBHOOK_URL = ""
     errors = urgent_alert_recipient_check(None)

@@ -76,3 +76,50 @@ def test_the_web_process_refuses_to_start_without_anyone_to_receive_an_urgent_al
     assert refused.returncode != 0 and "booking.E001" in refused.stderr
     started = run_django(["-c", "import clinic.wsgi"], PRODUCTION_ENV, drop=drop)
     assert started.returncode == 0, started.stderr
+
+
+def test_laptop_links_follow_the_port_make_run_serves_on():
+    drop = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SITE_URL")
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.SITE_URL)"
+    env = {"DEBUG": "true", "PORT": "8001", "DJANGO_SETTINGS_MODULE": "clinic.settings"}
+    result = run_django(["-c", code], env, drop=drop)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:8001"
+
+
+def test_laptop_defaults_show_the_sites_own_404_page_not_djangos_debug_page():
+    drop = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SITE_URL")
+    code = (
+        "import django; django.setup(); from django.test import Client; from django.test.utils import "
+        "setup_test_environment; setup_test_environment(); "
+        "r = Client().get('/no-such-page/'); print(r.status_code, 'We could not find that page' in r.content.decode(), "
+        "'technical_404' in r.content.decode() or 'Using the URLconf' in r.content.decode())"
+    )
+    env = {"DEBUG": "true", "DJANGO_SETTINGS_MODULE": "clinic.settings", "ALLOWED_HOSTS": "testserver"}
+    result = run_django(["-c", code], env, drop=drop)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["404", "True", "False"]
+
+
+def test_laptop_celery_raises_no_kombu_hostname_warning():
+    drop = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SITE_URL")
+    # kombu logs the warning when it describes the broker connection (as a worker or a task send does).
+    code = (
+        "import django; django.setup(); from clinic.celery import app; app.connection_for_write()._info(); print('ok')"
+    )
+    result = run_django(["-c", code], {"DEBUG": "true", "DJANGO_SETTINGS_MODULE": "clinic.settings"}, drop=drop)
+    assert result.returncode == 0, result.stderr
+    assert "No hostname was supplied" not in result.stderr
+
+
+@pytest.mark.parametrize("debug_pages", ["false", "true"])
+def test_runserver_log_lines_are_printed_once(debug_pages):
+    drop = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SITE_URL")
+    code = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('django.utils.autoreload').info('Watching for file changes with StatReloader')"
+    )
+    env = {"DEBUG": "true", "DEBUG_PAGES": debug_pages, "DJANGO_SETTINGS_MODULE": "clinic.settings"}
+    result = run_django(["-c", code], env, drop=drop)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("Watching for file changes") == 1

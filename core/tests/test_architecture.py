@@ -13,7 +13,8 @@ ALLOWED = {
     "education": {"core"},
     "booking": {"core"},
     "scheduling": {"core", "booking"},
-    "clinic": {"core", "education", "booking", "scheduling"},
+    "clinicsite": {"core", "education", "booking", "scheduling"},
+    "clinic": {"core", "education", "booking", "scheduling", "clinicsite"},
 }
 
 

@@ -36,6 +36,13 @@ class ConsultationTypeAdmin(ScheduleSetupAdmin):
 class LocationAdmin(ScheduleSetupAdmin):
     list_display = ["name", "address", "time_zone", "is_active"]
     list_filter = ["is_active", "time_zone"]
+    fieldsets = [
+        (None, {"fields": ["name", "address", "time_zone", "is_active"]}),
+        (
+            "On the locations page",
+            {"fields": ["phone", "hours", "transit_notes", "parking_notes", "directions_query"]},
+        ),
+    ]
 
 
 @admin.register(Availability)

@@ -9,7 +9,14 @@ from django.core.management.base import BaseCommand
 
 # recompute_screenings comes last: summaries written by older rules (an older SUMMARY_VERSION)
 # are recomputed once, with the catalog and policies just loaded; it does nothing otherwise.
-LOADERS = ["sync_roles", "load_articles", "load_medications", "load_policies", "recompute_screenings"]
+LOADERS = [
+    "sync_roles",
+    "load_articles",
+    "load_medications",
+    "load_policies",
+    "load_site_examples",
+    "recompute_screenings",
+]
 
 
 class Command(BaseCommand):
