@@ -9,7 +9,8 @@ from django.db.models import Q
 COORDINATORS = "Intake coordinators"
 
 # Read and move requests through the pipeline, read intakes, emails and the catalog, see the
-# agenda and move or cancel appointments. Deleting, and setting up hours, stay with administrators.
+# agenda and move or cancel appointments, offer times to the waitlist. Deleting, and setting up
+# hours, stay with administrators.
 COORDINATOR_PERMISSIONS = {
     "booking": [
         "view_consultationrequest",
@@ -28,6 +29,9 @@ COORDINATOR_PERMISSIONS = {
         "view_location",
         "view_availability",
         "view_availabilityexception",
+        "view_waitlistentry",
+        "change_waitlistentry",
+        "view_waitlistoffer",
     ],
 }
 

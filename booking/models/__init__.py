@@ -7,6 +7,7 @@ from booking.models.requests import (
     IntakeLink,
     new_reference,
 )
+from booking.models.sms import SmsConsent, SmsOptOut
 
 __all__ = [
     "REFERENCE_ALPHABET",
@@ -17,5 +18,7 @@ __all__ = [
     "Medication",
     "MedicationTrial",
     "RequestEvent",
+    "SmsConsent",
+    "SmsOptOut",
     "new_reference",
 ]
