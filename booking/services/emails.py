@@ -207,7 +207,7 @@ def email_send(*, email_id: int, worker_key: str) -> SendOutcome:
         return SendOutcome()
     if channel == "sms" and (hold_until := texts.sms_hold_until(email, timezone.now())):
         # Quiet hours at the patient's end: wait for the morning (not an attempt, not an error).
-        Email.objects.filter(pk=email.pk).update(
+        Email.objects.filter(pk=email.pk, status=Email.Status.SENDING).update(
             status=Email.Status.RETRYING, attempts=email.attempts - 1, next_attempt_at=hold_until
         )
         return SendOutcome()
@@ -289,12 +289,14 @@ def retry_delay(attempts: int) -> float:
 
 def _record_failure(email, exc):
     error = f"{type(exc).__name__}: {exc}"[:500]
+    # Only while still ours: an email superseded during the attempt stays superseded.
+    mine = Email.objects.filter(pk=email.pk, status=Email.Status.SENDING)
     if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
-        Email.objects.filter(pk=email.pk).update(status=Email.Status.FAILED, last_error=error, next_attempt_at=None)
+        mine.update(status=Email.Status.FAILED, last_error=error, next_attempt_at=None)
         logger.error("Email %s (%s) failed after %s attempts.", email.pk, email.kind, email.attempts)
         return SendOutcome()
     delay = retry_delay(email.attempts)
-    Email.objects.filter(pk=email.pk).update(
+    mine.update(
         status=Email.Status.RETRYING,
         last_error=error,
         next_attempt_at=timezone.now() + timedelta(seconds=delay),
@@ -342,7 +344,8 @@ def _build_message(email, token):
 def emails_supersede(*, emails: QuerySet, reason: str) -> int:
     """Stop unsent emails that a later change made untrue (links revoked, an appointment moved or
     cancelled). A superseded email is never sent, resent or swept up again."""
-    return emails.filter(status__in=UNSENT).update(
+    # One being sent at this moment is stopped too: if that attempt fails, it is not retried.
+    return emails.filter(status__in=[*UNSENT, Email.Status.SENDING]).update(
         status=Email.Status.SUPERSEDED, last_error=f"Superseded: {reason}"[:500], next_attempt_at=None
     )
 

@@ -80,7 +80,9 @@ def sms_reply_receive(*, phone: str, body: str) -> str | None:
     if word in STOP_WORDS:
         with transaction.atomic():
             SmsOptOut.objects.create(phone=phone, action=SmsOptOut.Action.STOP, keyword=word)
-            stopped = _texts_to(phone).filter(status__in=[Email.Status.PENDING, Email.Status.RETRYING])
+            stopped = _texts_to(phone).filter(
+                status__in=[Email.Status.PENDING, Email.Status.RETRYING, Email.Status.SENDING]
+            )
             stopped.update(
                 status=Email.Status.SUPERSEDED, last_error="Superseded: the patient replied STOP.", next_attempt_at=None
             )
