@@ -21,9 +21,11 @@ from core import quiet_hours
 
 logger = logging.getLogger(__name__)
 
-# The usual opt-out and opt-in words (the same that carriers and Twilio honour), matched on the
-# whole reply, whatever its case.
-STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
+# The usual opt-out and opt-in words, matched on the whole reply, whatever its case. Twilio itself
+# handles STOP, UNSUBSCRIBE, END, QUIT, STOPALL, REVOKE, OPTOUT and CANCEL on long-code numbers by
+# default (Twilio, "Customize users' opt-in and opt-out experience with Advanced Opt-Out",
+# https://www.twilio.com/docs/messaging/tutorials/advanced-opt-out), so we honour the same list.
+STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
 START_WORDS = {"START", "UNSTOP"}
 HELP_WORDS = {"HELP", "INFO"}
 

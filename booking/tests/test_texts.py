@@ -103,7 +103,9 @@ def test_a_signature_made_with_another_token_is_refused(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("word", ["STOP", "stop", " Stop ", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"])
+@pytest.mark.parametrize(
+    "word", ["STOP", "stop", " Stop ", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]
+)
 def test_stop_and_its_synonyms_stop_every_text_to_that_number_queued_ones_too(client, word):
     request = consenting_request()
     other = consenting_request()  # the same number on a second request
