@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from booking.models import ConsultationRequest
+from scheduling import waitlist_rules
 
 
 def validate_time_zone(value):
@@ -317,6 +318,9 @@ class WaitlistEntry(models.Model):
     # Weekday numbers (0 is Monday) and day parts; empty means any.
     weekdays = models.JSONField(default=list, blank=True)
     day_parts = models.JSONField(default=list, blank=True)
+    # The first open time that suited them when they joined: they want an earlier one, so only
+    # earlier times are offered. Empty when nothing suitable was open: any time that suits.
+    offer_before = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -346,6 +350,12 @@ class WaitlistEntry(models.Model):
     def day_parts_label(self):
         labels = dict(self.DayPart.choices)
         return ", ".join(labels[p].split(" (")[0] for p in self.day_parts if p in labels) or "Any time"
+
+    def wants(self, start, local_start) -> bool:
+        """Whether a time (and its local clock at the location) is one to offer this patient."""
+        if self.offer_before and start >= self.offer_before:
+            return False
+        return waitlist_rules.suits(local_start, weekdays=self.weekdays, day_parts=self.day_parts)
 
 
 class WaitlistOfferQuerySet(models.QuerySet):

@@ -51,6 +51,8 @@ def waitlist_join(
         entry = WaitlistEntry(request=request, consultation_type=consultation_type, location=location)
     entry.weekdays = sorted({int(d) for d in weekdays if 0 <= int(d) <= 6})
     entry.day_parts = [p for p in waitlist_rules.DAY_PARTS if p in day_parts]
+    entry.offer_before = None
+    entry.offer_before = _first_wanted(entry)
     entry.full_clean(validate_constraints=False)
     entry.save()
     transaction.on_commit(services.waitlist_offers_enqueue)
@@ -84,7 +86,7 @@ def waitlist_offers_make(*, now: datetime | None = None) -> int:
             if not free:
                 break
             local = timezone.localtime(slot.start, location.tz)
-            if not any(waitlist_rules.suits(local, weekdays=e.weekdays, day_parts=e.day_parts) for e in free):
+            if not any(e.wants(slot.start, local) for e in free):
                 continue
             made += len(
                 waitlist_offer_time(consultation_type=consultation_type, location=location, start=slot.start, now=now)
@@ -131,9 +133,7 @@ def waitlist_offer_time(
     chosen = [
         entry
         for entry in waiting.select_related("request").order_by("created_at", "pk")
-        if entry.pk not in busy
-        and entry.pk not in offered_before
-        and (by is not None or waitlist_rules.suits(local, weekdays=entry.weekdays, day_parts=entry.day_parts))
+        if entry.pk not in busy and entry.pk not in offered_before and (by is not None or entry.wants(start, local))
     ]
     if by is None:
         chosen = chosen[: settings.WAITLIST_OFFER_TO]
@@ -209,6 +209,17 @@ def waitlist_offer_claim(*, offer: WaitlistOffer, now: datetime | None = None) -
             )
     logger.info("Waitlist offer %s claimed: appointment %s.", offer.pk, appointment.pk)
     return appointment
+
+
+def _first_wanted(entry):
+    """The first open time that suits a new entry, if any (they did not take it: they want earlier)."""
+    location = entry.location
+    open_by_day = slots.open_slots(consultation_type=entry.consultation_type, location=location)
+    for day in sorted(open_by_day):
+        for slot in open_by_day[day]:
+            if entry.wants(slot.start, timezone.localtime(slot.start, location.tz)):
+                return slot.start
+    return None
 
 
 def _queue(request, kind, context, *, dedupe):

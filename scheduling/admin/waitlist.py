@@ -36,7 +36,16 @@ class WaitlistEntryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ["request__reference", "request__first_name", "request__last_name"]
     # Waitlist order: who joined first is offered first.
     ordering = ["consultation_type", "location", "created_at", "pk"]
-    fields = ["request", "consultation_type", "location", "weekdays_label", "day_parts_label", "status", "created_at"]
+    fields = [
+        "request",
+        "consultation_type",
+        "location",
+        "weekdays_label",
+        "day_parts_label",
+        "offer_before",
+        "status",
+        "created_at",
+    ]
     readonly_fields = fields
     inlines = [WaitlistOfferInline]
     actions = ["offer_next_time"]
@@ -91,6 +100,7 @@ def _next_suitable(entry, now):
     for day in sorted(open_by_day):
         for slot in open_by_day[day]:
             local = timezone.localtime(slot.start, entry.location.tz)
+            # Staff may offer a time later than the patient hoped for: they will have spoken.
             if slot.start not in tried and waitlist_rules.suits(
                 local, weekdays=entry.weekdays, day_parts=entry.day_parts
             ):

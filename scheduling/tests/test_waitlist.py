@@ -16,7 +16,7 @@ from booking.models import Email
 from booking.services import texts
 from booking.tests.factories import ConsultationRequestFactory
 from scheduling import services, waitlist
-from scheduling.models import Appointment, WaitlistEntry, WaitlistMessage, WaitlistOffer
+from scheduling.models import Appointment, Availability, WaitlistEntry, WaitlistMessage, WaitlistOffer
 from scheduling.tasks import offer_waitlist_times
 from scheduling.tests.conftest import NOW, book_as
 from scheduling.tests.factories import AvailabilityFactory, ConsultationTypeFactory, LocationFactory, StaffFactory
@@ -229,15 +229,39 @@ def test_offers_are_never_made_inside_the_minimum_notice_and_end_before_it(small
 
 @pytest.mark.django_db
 def test_new_hours_reach_the_waitlist_through_the_periodic_task(small_clinic, now):
+    Availability.objects.all().delete()  # nothing open when they join
     entries = [join(small_clinic, "Alex"), join(small_clinic, "Blair"), join(small_clinic, "Casey")]
+    assert offer_waitlist_times() == 0
+    AvailabilityFactory(
+        staff=small_clinic["staff"],
+        location=small_clinic["location"],
+        weekday=WEDNESDAY,
+        start_time=time(9),
+        end_time=time(9, 30),
+    )
     assert offer_waitlist_times() == 2  # the Wednesday time, to the first two
     assert {o.entry for o in WaitlistOffer.objects.all()} == set(entries[:2])
     assert offer_waitlist_times() == 0  # still on offer: nothing more
 
 
 @pytest.mark.django_db
-def test_a_patient_who_books_any_time_leaves_the_list(small_clinic, now):
+def test_a_patient_who_joined_while_a_later_time_was_open_is_offered_only_earlier_ones(small_clinic, now, settings):
+    settings.SCHEDULING_HORIZON_DAYS = 13  # two Wednesdays: the 10th and the 17th
+    holder = book(small_clinic, ConsultationRequestFactory())
     entry = join(small_clinic, "Alex")
+    # 9:00 on the 17th was open (EDT by then: 13:00 UTC); not for them, so only earlier times are.
+    assert entry.offer_before == datetime(2027, 3, 17, 13, 0, tzinfo=UTC)
+    assert waitlist.waitlist_offers_make() == 0
+    services.appointment_cancel(appointment=holder, by=get_user_model().objects.create_user("c", is_staff=True))
+    assert waitlist.waitlist_offers_make() == 1
+    assert WaitlistOffer.objects.get().start == WED_9
+
+
+@pytest.mark.django_db
+def test_a_patient_who_books_any_time_leaves_the_list(small_clinic, now):
+    holder = book(small_clinic, ConsultationRequestFactory())
+    entry = join(small_clinic, "Alex")
+    services.appointment_cancel(appointment=holder, by=get_user_model().objects.create_user("c", is_staff=True))
     waitlist.waitlist_offers_make()
     book(small_clinic, entry.request)
     entry.refresh_from_db()
@@ -247,9 +271,11 @@ def test_a_patient_who_books_any_time_leaves_the_list(small_clinic, now):
 
 @pytest.mark.django_db
 def test_an_offer_goes_by_text_too_when_the_patient_agreed(small_clinic, now):
+    holder = book(small_clinic, ConsultationRequestFactory())
     entry = join(small_clinic, "Alex")
     texts.sms_consent_record(request=entry.request, text=texts.sms_consent_text())
     join(small_clinic, "Blair")
+    services.appointment_cancel(appointment=holder, by=get_user_model().objects.create_user("c", is_staff=True))
     waitlist.waitlist_offers_make()
     assert Email.objects.filter(kind=WaitlistMessage.OFFER_TEXT).get().request == entry.request
     assert Email.objects.filter(kind=WaitlistMessage.OFFER).count() == 2
