@@ -70,6 +70,11 @@ def when_text(moment: datetime, tz) -> str:
     return f"{local:%A, %B} {local.day}, {local.year} at {clock_text(local)} {local:%Z}"
 
 
+def _clock_with_zone(moment, tz):
+    local = timezone.localtime(moment, tz)
+    return f"{clock_text(local)} {local:%Z}"
+
+
 def _short_when(moment, tz):
     local = timezone.localtime(moment, tz)
     return f"{local:%a %b} {local.day} at {clock_text(local)} {local:%Z}"
@@ -128,7 +133,7 @@ def _offer_context_without_link(email):
         # Short forms for a text message.
         "short_when": f"{local:%a %b} {local.day} at {clock_text(local)} {local:%Z}",
         "expires_when": when_text(offer.expires_at, tz),
-        "expires_clock": f"{clock_text(timezone.localtime(offer.expires_at, tz))} {local:%Z}",
+        "expires_clock": _clock_with_zone(offer.expires_at, tz),
         "consultation_type": entry.consultation_type,
         "location": entry.location,
         "is_in_person": entry.consultation_type.mode == ConsultationType.Mode.IN_PERSON,

@@ -13,8 +13,10 @@ from django.core import mail
 from django.db import connection
 
 from booking.models import Email
-from booking.services import texts
+from booking.services import email_send, texts
 from booking.tests.factories import ConsultationRequestFactory
+from core import sms
+from core.tests.fake_twilio import FakeTwilio
 from scheduling import services, waitlist
 from scheduling.models import Appointment, Availability, WaitlistEntry, WaitlistMessage, WaitlistOffer
 from scheduling.tasks import offer_waitlist_times
@@ -205,8 +207,6 @@ def test_an_expired_offer_cannot_be_claimed_and_goes_to_the_next_in_line(small_c
 
 
 def email_not_sendable(email):
-    from booking.services import email_send
-
     email_send(email_id=email.pk, worker_key="late")
     email.refresh_from_db()
     return email.status == Email.Status.SUPERSEDED
@@ -270,15 +270,36 @@ def test_a_patient_who_books_any_time_leaves_the_list(small_clinic, now):
 
 
 @pytest.mark.django_db
-def test_an_offer_goes_by_text_too_when_the_patient_agreed(small_clinic, now):
+def test_an_offer_goes_by_text_too_when_the_patient_agreed_short_and_with_its_link(small_clinic, now, settings):
     holder = book(small_clinic, ConsultationRequestFactory())
     entry = join(small_clinic, "Alex")
     texts.sms_consent_record(request=entry.request, text=texts.sms_consent_text())
     join(small_clinic, "Blair")
     services.appointment_cancel(appointment=holder, by=get_user_model().objects.create_user("c", is_staff=True))
     waitlist.waitlist_offers_make()
-    assert Email.objects.filter(kind=WaitlistMessage.OFFER_TEXT).get().request == entry.request
+    text = Email.objects.get(kind=WaitlistMessage.OFFER_TEXT)
+    assert text.request == entry.request
     assert Email.objects.filter(kind=WaitlistMessage.OFFER).count() == 2
+
+    fake = FakeTwilio()
+    try:
+        for name, value in fake.settings().items():
+            setattr(settings, name, value)
+        # 7:00 in New York: quiet hours; the text waits for 8:00, well before the offer ends at 9:00.
+        assert not email_send(email_id=text.pk, worker_key="w").sent
+        text.refresh_from_db()
+        assert text.status == Email.Status.RETRYING and text.next_attempt_at == NOW + timedelta(hours=1)
+        now.move_to(NOW + timedelta(hours=1))
+        assert email_send(email_id=text.pk, worker_key="w").sent
+    finally:
+        fake.stop()
+    body = fake.messages[0]["Body"]
+    assert body.startswith("Riverbend Clinic: a consultation time opened, Wed Mar 10 at 9:00 a.m. EST.")
+    assert "Book it by 9:00 a.m. EST" in body  # two hours after the offer at 7:00 and "Reply STOP" in body
+    assert re.search(r"https://clinic\.example/appointments/offer/[\w-]+/", body)
+    assert sms.segments(body) <= 2
+    for word in HEALTH_WORDS:
+        assert word.lower() not in body.lower()
 
 
 @pytest.mark.django_db
