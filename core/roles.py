@@ -18,6 +18,8 @@ COORDINATOR_PERMISSIONS = {
         "view_intake",
         "view_medicationtrial",
         "view_email",
+        "view_smsconsent",
+        "view_smsoptout",
         "view_requestevent",
         "view_medication",
     ],

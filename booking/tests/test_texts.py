@@ -11,6 +11,7 @@ from booking.services import texts
 from booking.tests.factories import ConsultationRequestFactory
 from booking.tests.forms import valid_form_data
 from core import sms
+from core.roles import coordinator_group_sync
 
 TOKEN = "test-auth-token-0123456789abcdef"
 # A kind registered by another app with channel "sms"; booking only sees its name.
@@ -183,3 +184,16 @@ def test_staff_see_each_texts_delivery_on_the_request_page(client, settings):
     assert "Emails and texts" in panel
     assert panel.count("(text)") == 2
     assert "Delivered" in panel and "Failed" in panel
+
+
+@pytest.mark.django_db
+def test_coordinators_can_read_consents_and_stops_but_not_change_them(client):
+    request = consenting_request()
+    texts.sms_reply_receive(phone="+12025550143", body="STOP")
+    coordinator = User.objects.create_user("casey", password="x", is_staff=True)
+    coordinator.groups.add(coordinator_group_sync())  # as every start does (manage.py sync_roles)
+    client.force_login(coordinator)
+    consent = client.get(f"/admin/booking/smsconsent/{request.sms_consent.pk}/change/").content.decode()
+    assert texts.sms_consent_text() in consent
+    assert "+12025550143" in client.get("/admin/booking/smsoptout/").content.decode()
+    assert client.post(f"/admin/booking/smsoptout/{SmsOptOut.objects.get().pk}/delete/").status_code == 403
