@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from phonenumber_field.formfields import PhoneNumberField
 
 from booking.models import ConsultationRequest
+from booking.services import texts
 
 R = ConsultationRequest
 STARTED_SALT = "booking.consultation-form.started"
@@ -100,6 +101,8 @@ class ConsultationRequestForm(forms.Form):
     privacy_acknowledged = forms.BooleanField(
         error_messages={"required": "Please confirm that you have read the privacy notice."},
     )
+    # Asked apart from the consent to be contacted, unticked: reminder texts are an extra.
+    sms_reminders = forms.BooleanField(required=False)
 
     # Hidden plumbing: which article the visitor came from, a one-time token against
     # double submission, when the form was shown, and a field only robots fill in.
@@ -119,6 +122,11 @@ class ConsultationRequestForm(forms.Form):
         initial.setdefault("started", self.fresh_started())
         initial.setdefault("article", article_slug)
         super().__init__(*args, **kwargs)
+        sms_fields = ["sms_reminders"] if texts.sms_enabled() else []
+        if sms_fields:
+            self.fields["sms_reminders"].label = texts.sms_consent_text()
+        else:
+            del self.fields["sms_reminders"]
         self.fields["privacy_acknowledged"].label = format_html(
             'I have read the <a href="{}" target="_blank" rel="noopener">privacy notice</a> (opens in a new tab).',
             reverse("privacy"),
@@ -135,7 +143,7 @@ class ConsultationRequestForm(forms.Form):
             Fieldset("How to reach you", "email", "phone", "preferred_contact", "best_times"),
             Fieldset("What you are looking for", "interest", "has_prescriber", "insurance_carrier", "heard_about"),
             Fieldset("Your message", "message", HTML('{% include "includes/_crisis_line.html" %}')),
-            Fieldset("Before you send", "consent_to_contact", "privacy_acknowledged"),
+            Fieldset("Before you send", "consent_to_contact", *sms_fields, "privacy_acknowledged"),
             Div(Field("website"), css_class="form-trap", aria_hidden="true"),
             "article",
             "submission_token",
@@ -214,6 +222,7 @@ class ConsultationRequestForm(forms.Form):
             "consent_to_contact": data["consent_to_contact"],
             "source_article": data["article"] or "",
             "submission_token": data["submission_token"],
+            "sms_consent_text": self.fields["sms_reminders"].label if data.get("sms_reminders") else "",
         }
 
 

@@ -176,6 +176,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scheduling.tasks.queue_reminders",
         "schedule": env.float("REMINDER_QUEUE_INTERVAL", 60.0),
     },
+    # Times that opened while nothing asked (new hours, a missed trigger) still reach the waitlist.
+    "offer-open-times-to-waitlist": {"task": "scheduling.tasks.offer_waitlist_times", "schedule": 300.0},
     "escalate-unacknowledged-urgent-alerts": {
         "task": "booking.tasks.escalate_urgent_alerts",
         "schedule": env.float("URGENT_ESCALATE_INTERVAL", 60.0),
@@ -210,6 +212,21 @@ EMAIL_RETRY_MAX_SECONDS = env.float("EMAIL_RETRY_MAX_SECONDS", default=900)
 EMAIL_SWEEP_AFTER_SECONDS = env.int("EMAIL_SWEEP_AFTER_SECONDS", default=120)
 # A worker that claimed an email and went silent this long is presumed dead.
 EMAIL_SEND_LEASE_SECONDS = env.int("EMAIL_SEND_LEASE_SECONDS", default=max(60, EMAIL_TIMEOUT * 3))
+
+# --- Text messages (core/sms.py) ----------------------------------------------------
+# "twilio" for Twilio's REST API, "console" (the laptop default: texts go to the log), or empty
+# for no texts at all (the request form then does not offer them).
+SMS_BACKEND = env.str("SMS_BACKEND", default="console" if DEBUG else "")
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+# Tests point this at a local server that speaks the same API.
+TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="https://api.twilio.com")
+if SMS_BACKEND == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER):
+    raise ImproperlyConfigured("SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER.")
+SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=10)
+# No texts in these local hours of the patient (the appointment location's time zone).
+SMS_QUIET_HOURS = env.str("SMS_QUIET_HOURS", default="21:00-08:00")
 
 # --- Consultation requests ------------------------------------------------------------
 INTAKE_LINK_DAYS = env.int("INTAKE_LINK_DAYS", default=14)
@@ -266,6 +283,11 @@ SCHEDULING_SLOT_STEP_MINUTES = env.int("SCHEDULING_SLOT_STEP_MINUTES", default=3
 # The title of calendar invites; empty means CLINIC_NAME. Set a neutral name when the
 # clinic's own name mentions a treatment, since calendars are often shared.
 SCHEDULING_CALENDAR_NAME = env.str("SCHEDULING_CALENDAR_NAME", default="")
+
+# The waitlist: a time that opens is offered to this many waiting patients who fit, and each
+# offer holds for this many hours (never past the minimum notice before the time).
+WAITLIST_OFFER_TO = env.int("WAITLIST_OFFER_TO", default=2)
+WAITLIST_OFFER_HOURS = env.float("WAITLIST_OFFER_HOURS", default=2)
 
 # --- The clinic -------------------------------------------------------------------
 # The name appears in emails and calendar invites: a name that mentions a treatment tells

@@ -9,9 +9,10 @@ from django.db.models import Q
 COORDINATORS = "Intake coordinators"
 
 # Read and move requests through the pipeline, read intakes, emails, the catalog and the payer
-# policies, see the agenda and move or cancel appointments. Deleting, and setting up hours, stay
-# with administrators. Clearing a reported contraindication (booking.clear_contraindication) is a
-# clinician's judgement: give it to each clinician's account, never to the group.
+# policies, see the agenda, move or cancel appointments and offer times to the waitlist. Deleting,
+# and setting up hours, stay with administrators. Clearing a reported contraindication
+# (booking.clear_contraindication) is a clinician's judgement: give it to each clinician's
+# account, never to the group.
 COORDINATOR_PERMISSIONS = {
     "booking": [
         "view_consultationrequest",
@@ -19,6 +20,8 @@ COORDINATOR_PERMISSIONS = {
         "view_intake",
         "view_medicationtrial",
         "view_email",
+        "view_smsconsent",
+        "view_smsoptout",
         "view_requestevent",
         "view_medication",
         # Preparing prior-authorization packets is intake work; a clinic that gives it to other
@@ -39,6 +42,9 @@ COORDINATOR_PERMISSIONS = {
         "view_location",
         "view_availability",
         "view_availabilityexception",
+        "view_waitlistentry",
+        "change_waitlistentry",
+        "view_waitlistoffer",
     ],
 }
 

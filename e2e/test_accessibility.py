@@ -57,6 +57,12 @@ def public_pages(page: Page):
     page.goto("/appointments/book/")  # picking a time, for the request just made
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     yield
+    page.goto("/appointments/waitlist/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Join the waitlist")
+    yield
+    page.get_by_role("button", name="Join the waitlist").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are on the waitlist")
+    yield
     response = page.goto("/no-such-page/")
     assert response.status == 404
     yield

@@ -9,7 +9,10 @@ class SchedulingConfig(AppConfig):
 
     def ready(self):
         from booking.next_steps import next_step_register
-        from scheduling import emails, thanks
+
+        # tasks: registered with Celery in every process, so a cancellation can enqueue the
+        # waitlist's offers by name.
+        from scheduling import emails, tasks, thanks  # noqa: F401
 
         emails.register()
         next_step_register(thanks.booking_invitation)

@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from booking.services import EmailKind, email_kind_register
 from scheduling import invites, links
-from scheduling.models import Appointment, AppointmentEmail, ConsultationType
+from scheduling.models import (
+    Appointment,
+    AppointmentEmail,
+    AppointmentText,
+    ConsultationType,
+    WaitlistMessage,
+    WaitlistOffer,
+)
 
 
 def register():
@@ -20,12 +27,57 @@ def register():
         email_kind_register(
             EmailKind(key=kind, label=label, template=f"scheduling/emails/{kind}", context=context, attachments=_invite)
         )
+    # Texts: the body is the template's .txt, short enough for one or two segments.
+    email_kind_register(
+        EmailKind(
+            key=AppointmentText.REMINDER,
+            label=AppointmentText.REMINDER.label,
+            template="scheduling/sms/appointment_reminder",
+            context=_context,
+            channel="sms",
+        )
+    )
+    email_kind_register(
+        EmailKind(
+            key=WaitlistMessage.OFFER,
+            label=WaitlistMessage.OFFER.label,
+            template="scheduling/emails/waitlist_offer",
+            context=_offer_context,
+        )
+    )
+    email_kind_register(
+        EmailKind(
+            key=WaitlistMessage.OFFER_TEXT,
+            label=WaitlistMessage.OFFER_TEXT.label,
+            template="scheduling/sms/waitlist_offer",
+            context=_offer_context,
+            channel="sms",
+        )
+    )
+    email_kind_register(
+        EmailKind(
+            key=WaitlistMessage.TAKEN,
+            label=WaitlistMessage.TAKEN.label,
+            template="scheduling/emails/waitlist_time_taken",
+            context=_offer_context_without_link,
+        )
+    )
 
 
 def when_text(moment: datetime, tz) -> str:
     """For example "Monday, November 2, 2026 at 9:00 a.m. EST"."""
     local = timezone.localtime(moment, tz)
     return f"{local:%A, %B} {local.day}, {local.year} at {clock_text(local)} {local:%Z}"
+
+
+def _clock_with_zone(moment, tz):
+    local = timezone.localtime(moment, tz)
+    return f"{clock_text(local)} {local:%Z}"
+
+
+def _short_when(moment, tz):
+    local = timezone.localtime(moment, tz)
+    return f"{local:%a %b} {local.day} at {clock_text(local)} {local:%Z}"
 
 
 def clock_text(local: datetime) -> str:
@@ -56,6 +108,7 @@ def _context_without_link(email):
         "is_in_person": mode == ConsultationType.Mode.IN_PERSON,
         "location": appointment.location,
         "hours": email.context.get("hours"),
+        "short_when": _short_when(appointment.start, tz),
         "change_window_hours": change_window_hours(),
     }
 
@@ -64,6 +117,34 @@ def _context(email):
     context = _context_without_link(email)
     token = links.appointment_link_issue(appointment=context["appointment"], email=email)
     context["manage_url"] = links.manage_url(token)
+    return context
+
+
+def _offer_context_without_link(email):
+    offer = WaitlistOffer.objects.select_related("entry__consultation_type", "entry__location").get(
+        pk=email.context["offer_id"]
+    )
+    entry = offer.entry
+    tz = entry.location.tz
+    local = timezone.localtime(offer.start, tz)
+    return {
+        "offer": offer,
+        "when": when_text(offer.start, tz),
+        # Short forms for a text message.
+        "short_when": f"{local:%a %b} {local.day} at {clock_text(local)} {local:%Z}",
+        "expires_when": when_text(offer.expires_at, tz),
+        "expires_clock": _clock_with_zone(offer.expires_at, tz),
+        "consultation_type": entry.consultation_type,
+        "location": entry.location,
+        "is_in_person": entry.consultation_type.mode == ConsultationType.Mode.IN_PERSON,
+        "mode_label": entry.consultation_type.get_mode_display().lower(),
+        "duration_minutes": entry.consultation_type.duration_minutes,
+    }
+
+
+def _offer_context(email):
+    context = _offer_context_without_link(email)
+    context["offer_url"] = links.offer_url(links.offer_link_issue(offer=context["offer"], email=email))
     return context
 
 

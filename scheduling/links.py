@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.tokens import hash_token, new_token, plausible_token
-from scheduling.models import Appointment, AppointmentLink
+from scheduling.models import Appointment, AppointmentLink, WaitlistOffer, WaitlistOfferLink
 
 
 def appointment_link_issue(*, appointment: Appointment, email=None) -> str:
@@ -40,3 +40,26 @@ def appointment_link_find(token: str) -> AppointmentLink | None:
 
 def manage_url(token: str) -> str:
     return settings.SITE_URL + reverse("scheduling:manage_start", args=[token])
+
+
+def offer_link_issue(*, offer: WaitlistOffer, email=None) -> str:
+    """A link to claim a waitlist offer, one per message; a retried message revokes its earlier one."""
+    if email is not None:
+        WaitlistOfferLink.objects.filter(email=email, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    token, token_hash = new_token()
+    WaitlistOfferLink.objects.create(offer=offer, email=email, token_hash=token_hash)
+    return token
+
+
+def offer_link_find(token: str) -> WaitlistOfferLink | None:
+    if not plausible_token(token):
+        return None
+    return (
+        WaitlistOfferLink.objects.filter(revoked_at__isnull=True, token_hash=hash_token(token))
+        .select_related("offer")
+        .first()
+    )
+
+
+def offer_url(token: str) -> str:
+    return settings.SITE_URL + reverse("scheduling:offer_start", args=[token])

@@ -18,6 +18,7 @@ from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
 from booking.models import ConsultationRequest
+from scheduling import waitlist_rules
 
 
 @functools.cache
@@ -48,6 +49,20 @@ class AppointmentEmail(models.TextChoices):
     RESCHEDULED = "appointment_rescheduled", "Patient: appointment moved"
     CANCELLED = "appointment_cancelled", "Patient: appointment cancelled"
     REMINDER = "appointment_reminder", "Patient: appointment reminder"
+
+
+class AppointmentText(models.TextChoices):
+    """The texts scheduling sends through the same outbox (channel "sms"), with the patient's consent."""
+
+    REMINDER = "appointment_reminder_sms", "Patient: reminder text"
+
+
+class WaitlistMessage(models.TextChoices):
+    """What the waitlist sends through booking's outbox (see scheduling/emails.py)."""
+
+    OFFER = "waitlist_offer", "Patient: a time offered from the waitlist"
+    OFFER_TEXT = "waitlist_offer_sms", "Patient: a time offered (text)"
+    TAKEN = "waitlist_time_taken", "Patient: the offered time has gone"
 
 
 class ConsultationType(models.Model):
@@ -311,3 +326,123 @@ class AppointmentLink(models.Model):
 
     def __str__(self):
         return f"Link for appointment {self.appointment_id}"
+
+
+class WaitlistEntryQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(status=WaitlistEntry.Status.WAITING)
+
+
+class WaitlistEntry(models.Model):
+    """A patient waiting for a time of one consultation type at one location, on the days and
+    parts of the day that work for them. First come, first offered."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        BOOKED = "booked", "Booked a time"
+        LEFT = "left", "Left the list"
+
+    class DayPart(models.TextChoices):
+        MORNING = "morning", "Morning (before noon)"
+        AFTERNOON = "afternoon", "Afternoon (noon to 5 p.m.)"
+        EVENING = "evening", "Evening (after 5 p.m.)"
+
+    request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="waitlist_entries")
+    consultation_type = models.ForeignKey(ConsultationType, on_delete=models.CASCADE, related_name="waitlist")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="waitlist")
+    # Weekday numbers (0 is Monday) and day parts; empty means any.
+    weekdays = models.JSONField(default=list, blank=True)
+    day_parts = models.JSONField(default=list, blank=True)
+    # The first open time that suited them when they joined: they want an earlier one, so only
+    # earlier times are offered. Empty when nothing suitable was open: any time that suits.
+    offer_before = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WaitlistEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "waitlist entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "consultation_type", "location"],
+                condition=Q(status="waiting"),
+                name="one_waiting_entry_per_request_type_location",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.request.reference} waiting for {self.consultation_type.name} at {self.location}"
+
+    @property
+    def weekdays_label(self):
+        names = dict(Availability.Weekday.choices)
+        return ", ".join(names[d][:3] for d in sorted(self.weekdays)) or "Any day"
+
+    @property
+    def day_parts_label(self):
+        labels = dict(self.DayPart.choices)
+        return ", ".join(labels[p].split(" (")[0] for p in self.day_parts if p in labels) or "Any time"
+
+    def wants(self, start, local_start) -> bool:
+        """Whether a time (and its local clock at the location) is one to offer this patient."""
+        if self.offer_before and start >= self.offer_before:
+            return False
+        return waitlist_rules.suits(local_start, weekdays=self.weekdays, day_parts=self.day_parts)
+
+
+class WaitlistOfferQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """Offers that may still be claimed."""
+        return self.filter(status=WaitlistOffer.Status.OPEN, expires_at__gt=now or timezone.now())
+
+
+class WaitlistOffer(models.Model):
+    """One time offered to one waiting patient. Several patients may be offered the same time;
+    the first to claim it books it and the others are told it has gone."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Offered"
+        CLAIMED = "claimed", "Booked by this patient"
+        TAKEN = "taken", "Booked by someone else"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="offers")
+    start = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    expires_at = models.DateTimeField()
+    appointment = models.ForeignKey(Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = WaitlistOfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # A time is offered to a patient once: after it expires it goes to the next in line.
+            models.UniqueConstraint(fields=["entry", "start"], name="one_offer_per_entry_and_time"),
+        ]
+
+    def __str__(self):
+        return f"Offer of {timezone.localtime(self.start, self.entry.location.tz):%Y-%m-%d %H:%M %Z}"
+
+    def is_live(self, now=None) -> bool:
+        return self.status == self.Status.OPEN and self.expires_at > (now or timezone.now())
+
+
+class WaitlistOfferLink(models.Model):
+    """A private link to an offer, one per message that carries it (only the token's hash is kept)."""
+
+    offer = models.ForeignKey(WaitlistOffer, on_delete=models.CASCADE, related_name="links")
+    email = models.ForeignKey("booking.Email", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Link for offer {self.offer_id}"

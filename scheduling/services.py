@@ -10,14 +10,27 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from booking.models import ConsultationRequest, Email, RequestEvent
 from booking.services import consultation_request_set_status, email_queue, emails_supersede
+from core import quiet_hours
 from scheduling import slots
-from scheduling.models import Appointment, AppointmentChange, AppointmentEmail, ConsultationType, Location
+from scheduling.models import (
+    Appointment,
+    AppointmentChange,
+    AppointmentEmail,
+    AppointmentText,
+    ConsultationType,
+    Location,
+    WaitlistEntry,
+    WaitlistOffer,
+)
+
+WAITLIST_TASK = "scheduling.tasks.offer_waitlist_times"
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +110,7 @@ def appointment_book(
                     request.pk, from_statuses=EARLY_STATUSES, to=ConsultationRequest.Status.CONSULTATION_SCHEDULED
                 )
                 _email(appointment, AppointmentEmail.CONFIRMED, dedupe=f"confirmed:{appointment.uid}")
+                _leave_waitlist(request.pk)
         except (IntegrityError, OperationalError) as error:
             if not _lost_race(error):
                 raise
@@ -171,6 +185,8 @@ def appointment_reschedule(
     _supersede_unsent(appointment)
     _log(appointment, AppointmentChange.Action.RESCHEDULED, by=by, old_start=old_start, new_start=appointment.start)
     transaction.on_commit(slots.schedule_changed)
+    # The time left behind may suit someone on the waitlist.
+    transaction.on_commit(waitlist_offers_enqueue)
     _email(
         appointment,
         AppointmentEmail.RESCHEDULED,
@@ -195,6 +211,7 @@ def appointment_cancel(
     _supersede_unsent(appointment)
     _log(appointment, AppointmentChange.Action.CANCELLED, by=by, old_start=appointment.start, note=note)
     transaction.on_commit(slots.schedule_changed)
+    transaction.on_commit(waitlist_offers_enqueue)
     # The request stands again as a callback request, unless staff moved it on meanwhile.
     _move_request(
         appointment.request_id,
@@ -237,38 +254,63 @@ def reminders_queue(*, now: datetime | None = None) -> int:
     time and ``h``, so it is queued once however often this runs, and a moved appointment gets
     fresh ones. When several are due at once (beat was down), only the nearest is sent. A reminder
     whose moment had already passed when the time was booked is skipped: the confirmation said it all.
+
+    Beside each reminder email goes a text, when the patient agreed to texts and has not replied
+    STOP. A text due in the quiet hours of the location's time zone goes before they begin instead.
     """
     now = now or timezone.now()
     hours = sorted(set(settings.SCHEDULING_REMINDER_HOURS))
     if not hours:
         return 0
+    quiet = quiet_hours.QuietHours.parse(settings.SMS_QUIET_HOURS)
     due = (
         Appointment.objects.booked()
-        .filter(start__gt=now, start__lte=now + timedelta(hours=hours[-1]))
-        .select_related("request")
+        # A day more than the furthest reminder: a text moved before the night goes early.
+        .filter(start__gt=now, start__lte=now + timedelta(hours=hours[-1] + 24))
+        .select_related("request", "location")
     )
     wanted = []
     for appointment in due:
-        for h in hours:  # nearest first
-            moment = appointment.start - timedelta(hours=h)
-            if moment > now:
-                continue
-            if appointment.scheduled_at < moment:
-                wanted.append((appointment, h, f"reminder:{appointment.pk}:{appointment.start.isoformat()}:{h}"))
-            break
+        for kind, prefix, moment_of in (
+            (AppointmentEmail.REMINDER, "reminder", lambda m, a: m),
+            (AppointmentText.REMINDER, "sms-reminder", lambda m, a: quiet_hours.send_moment(m, a.location.tz, quiet)),
+        ):
+            for h in hours:  # nearest first
+                moment = moment_of(appointment.start - timedelta(hours=h), appointment)
+                if moment > now:
+                    continue
+                if appointment.scheduled_at < moment:
+                    key = f"{prefix}:{appointment.pk}:{appointment.start.isoformat()}:{h}"
+                    wanted.append((appointment, kind, h, key))
+                break
     already = set(Email.objects.filter(dedupe_key__in=[key for *_, key in wanted]).values_list("dedupe_key", flat=True))
     queued = 0
-    for appointment, h, key in wanted:
+    for appointment, kind, h, key in wanted:
         if key in already:
             continue
+        extra = {"hours": h}
+        if kind == AppointmentText.REMINDER:
+            # A reminder held back by quiet hours past the appointment itself would be noise.
+            extra |= {"not_after": appointment.start.isoformat(), "tz": appointment.location.time_zone}
         try:
             with transaction.atomic():
-                _email(appointment, AppointmentEmail.REMINDER, dedupe=key, hours=h)
+                if _email(appointment, kind, dedupe=key, **extra) is None:
+                    continue
         except IntegrityError:
             # Another run queued it at the same moment.
             continue
         queued += 1
     return queued
+
+
+def waitlist_offers_enqueue() -> None:
+    """Ask a worker to offer freed times to the waitlist. A broker that is down only delays it:
+    Celery beat runs the same task every few minutes."""
+    try:
+        # Looked up by name: the waitlist books through this module, and imports only point one way.
+        current_app.tasks[WAITLIST_TASK].delay()
+    except Exception as exc:
+        logger.warning("Waitlist offers not enqueued (%s); the periodic run will make them.", type(exc).__name__)
 
 
 def _alternatives(consultation_type, location, start, now, exclude_appointment_id=None):
@@ -347,8 +389,16 @@ def _supersede_unsent(appointment):
     emails_supersede(
         emails=Email.objects.filter(
             request_id=appointment.request_id,
-            kind__in=AppointmentEmail.values,
+            kind__in=AppointmentEmail.values + AppointmentText.values,
             context__appointment_id=appointment.pk,
         ),
         reason="the appointment changed before this was sent.",
+    )
+
+
+def _leave_waitlist(request_id):
+    """A patient who books any time leaves the waitlist; their open offers go to others."""
+    WaitlistEntry.objects.waiting().filter(request_id=request_id).update(status=WaitlistEntry.Status.BOOKED)
+    WaitlistOffer.objects.filter(entry__request_id=request_id, status=WaitlistOffer.Status.OPEN).update(
+        status=WaitlistOffer.Status.WITHDRAWN
     )

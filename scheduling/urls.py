@@ -11,4 +11,7 @@ urlpatterns = [
     path("manage/change/", views.change, name="change"),
     path("manage/cancel/", views.cancel, name="cancel"),
     path("manage/<str:token>/", views.manage_start, name="manage_start"),
+    path("waitlist/", views.waitlist_join, name="waitlist_join"),
+    path("offer/", views.offer, name="offer"),
+    path("offer/<str:token>/", views.offer_start, name="offer_start"),
 ]

@@ -16,12 +16,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from booking.sessions import intake_open_in_this_browser, thanks_request
-from scheduling import links, services, slots
+from scheduling import links, services, slots, waitlist
 from scheduling.emails import change_window_hours, clock_text, when_text
-from scheduling.models import Appointment, ConsultationType, Location
+from scheduling.models import Appointment, ConsultationType, Location, WaitlistOffer
 from scheduling.picker import COMMON_TIME_ZONES, Choice, parse_start
+from scheduling.waitlist_forms import WaitlistForm
 
 MANAGE_SESSION_KEY = "appointment_manage_id"
+OFFER_SESSION_KEY = "waitlist_offer_id"
 
 
 def appointment_required(view):
@@ -106,6 +108,98 @@ def cancel(request, appointment):
     if not appointment.patient_can_change():
         return render(request, "scheduling/manage.html", _appointment_context(appointment), status=409)
     return render(request, "scheduling/cancel.html", _appointment_context(appointment))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def waitlist_join(request):
+    """For a patient whom no open time suits: wait for one on the days and times that work."""
+    consultation = thanks_request(request)
+    if consultation is None:
+        return redirect("booking:request")
+    types = list(ConsultationType.objects.filter(is_active=True))
+    locations = list(Location.objects.filter(is_active=True))
+    if not types or not locations:
+        return render(request, "scheduling/nothing_open.html", {"reference": consultation.reference})
+    choice = Choice.from_data(request.GET, types=types, locations=locations)
+    form = WaitlistForm(
+        request.POST if request.method == "POST" else None,
+        types=types,
+        locations=locations,
+        initial={"consultation_type": choice.consultation_type.pk, "location": choice.location.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        entry = waitlist.waitlist_join(
+            request=consultation,
+            consultation_type=form.cleaned_data["consultation_type"],
+            location=form.cleaned_data["location"],
+            weekdays=form.cleaned_data["weekdays"],
+            day_parts=form.cleaned_data["day_parts"],
+        )
+        return render(request, "scheduling/waitlist_joined.html", {"entry": entry, "reference": consultation.reference})
+    return render(request, "scheduling/waitlist_join.html", {"form": form, "reference": consultation.reference})
+
+
+@never_cache
+def offer_start(request, token):
+    """Exchange the private link to an offer for a session, as for appointment links."""
+    link = links.offer_link_find(token)
+    if link is None:
+        return render(request, "scheduling/link_unusable.html", status=404)
+    request.session.cycle_key()
+    request.session[OFFER_SESSION_KEY] = link.offer_id
+    return redirect("scheduling:offer")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def offer(request):
+    offer_id = request.session.get(OFFER_SESSION_KEY)
+    offer = (
+        WaitlistOffer.objects.select_related("entry__consultation_type", "entry__location", "entry__request")
+        .filter(pk=offer_id)
+        .first()
+        if offer_id
+        else None
+    )
+    if offer is None:
+        return render(request, "scheduling/link_unusable.html", status=403)
+    if request.method == "POST":
+        try:
+            appointment = waitlist.waitlist_offer_claim(offer=offer)
+        except waitlist.OfferUnavailable as gone:
+            offer.refresh_from_db()
+            return _offer_page(request, offer, reason=gone.reason, status=410 if gone.reason == "expired" else 409)
+        request.session[MANAGE_SESSION_KEY] = appointment.pk
+        return redirect("scheduling:booked")
+    reason = None
+    if offer.status == WaitlistOffer.Status.CLAIMED and offer.appointment_id:
+        request.session[MANAGE_SESSION_KEY] = offer.appointment_id
+        return redirect("scheduling:manage")
+    if offer.status == WaitlistOffer.Status.TAKEN:
+        reason = "taken"
+    elif offer.status != WaitlistOffer.Status.OPEN:
+        reason = "closed"
+    elif not offer.is_live():
+        reason = "expired"
+    return _offer_page(request, offer, reason=reason)
+
+
+def _offer_page(request, offer, *, reason, status=200):
+    tz = offer.entry.location.tz
+    return render(
+        request,
+        "scheduling/offer.html",
+        {
+            "offer": offer,
+            "entry": offer.entry,
+            "when": when_text(offer.start, tz),
+            "expires_when": when_text(offer.expires_at, tz),
+            "reason": reason,
+            "reference": offer.entry.request.reference,
+        },
+        status=status,
+    )
 
 
 def _picker(request, *, consultation, appointment=None):

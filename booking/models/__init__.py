@@ -9,6 +9,7 @@ from booking.models.requests import (
     IntakeLink,
     new_reference,
 )
+from booking.models.sms import SmsConsent, SmsOptOut
 
 __all__ = [
     "REFERENCE_ALPHABET",
@@ -24,6 +25,8 @@ __all__ = [
     "PacketDetails",
     "PayerPolicy",
     "RequestEvent",
+    "SmsConsent",
+    "SmsOptOut",
     "TrialCorrection",
     "new_reference",
 ]

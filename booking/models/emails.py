@@ -10,6 +10,8 @@ from booking.models.requests import ConsultationRequest
 
 # Labels of every kind the outbox knows, booking's and other apps' (see email_kind_register).
 KIND_LABELS: dict[str, str] = {}
+# Kinds that are not emails: "sms" or "webhook".
+KIND_CHANNELS: dict[str, str] = {}
 
 
 class EmailQuerySet(models.QuerySet):
@@ -71,6 +73,10 @@ class Email(models.Model):
     claimed_by = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Texts only: the provider's id for the message, and the last status it reported (queued,
+    # sent, delivered, undelivered, failed) through its status callback.
+    provider_id = models.CharField(max_length=64, blank=True, db_index=True)
+    delivery_status = models.CharField(max_length=20, blank=True)
 
     objects = EmailQuerySet.as_manager()
 
@@ -86,6 +92,10 @@ class Email(models.Model):
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind.replace("_", " ").capitalize())
+
+    @property
+    def channel(self) -> str:
+        return KIND_CHANNELS.get(self.kind, "email")
 
     @property
     def message_id(self):

@@ -15,7 +15,7 @@ import random
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
@@ -23,11 +23,13 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from booking.models import ConsultationRequest, Email, IntakeLink, RequestEvent
-from booking.models.emails import KIND_LABELS
-from booking.services import links, webhooks
+from booking.models.emails import KIND_CHANNELS, KIND_LABELS
+from booking.services import links, texts, webhooks
+from core import sms
 from core.audit import audit_record
 from core.context_processors import clinic_details
 from core.models import AuditEvent
@@ -63,7 +65,9 @@ class EmailKind:
     attachments: Callable[[Email], list[tuple[str, str, str]]] | None = None
     # Who receives it when not the patient or STAFF_NOTIFICATION_EMAILS (read when queued).
     recipients: Callable[[], list[str]] | None = None
-    # "email", or "webhook": a POST to each recipient URL (booking/services/webhooks.py).
+    # "email"; "webhook": a POST to each recipient URL (booking/services/webhooks.py); or "sms": a
+    # text to the request's phone, its body the template's ``.txt`` (core/sms.py), queued only with
+    # the patient's consent and never after a STOP (booking/services/texts.py).
     channel: str = "email"
     # Losing it puts someone at risk: having no recipient is logged as an error.
     critical: bool = False
@@ -75,6 +79,7 @@ KINDS: dict[str, EmailKind] = {}
 def email_kind_register(kind: EmailKind) -> EmailKind:
     KINDS[kind.key] = kind
     KIND_LABELS[kind.key] = kind.label
+    KIND_CHANNELS[kind.key] = kind.channel
     return kind
 
 
@@ -140,7 +145,11 @@ def email_queue(
     With a ``dedupe_key`` already used, nothing new is queued and the first email is returned.
     """
     registered = KINDS[kind]
-    if registered.recipients:
+    if registered.channel == "sms":
+        if not texts.sms_allowed(request):
+            return None
+        recipients = [request.phone.as_e164]
+    elif registered.recipients:
         recipients = registered.recipients()
     else:
         recipients = list(settings.STAFF_NOTIFICATION_EMAILS) if registered.to_staff else [request.email]
@@ -191,10 +200,25 @@ def email_send(*, email_id: int, worker_key: str) -> SendOutcome:
     email = _claim(email_id, worker_key)
     if email is None:
         return SendOutcome()
+    channel = KINDS[email.kind].channel
+    if (stale := _stale(email)) is not None:
+        Email.objects.filter(pk=email.pk).update(
+            status=Email.Status.SUPERSEDED, last_error=f"Superseded: {stale}", next_attempt_at=None
+        )
+        return SendOutcome()
+    if channel == "sms" and (hold_until := texts.sms_hold_until(email, timezone.now())):
+        # Quiet hours at the patient's end: wait for the morning (not an attempt, not an error).
+        Email.objects.filter(pk=email.pk, status=Email.Status.SENDING).update(
+            status=Email.Status.RETRYING, attempts=email.attempts - 1, next_attempt_at=hold_until
+        )
+        return SendOutcome()
     token = None
+    provider_id = ""
     try:
-        if KINDS[email.kind].channel == "webhook":
+        if channel == "webhook":
             webhooks.webhook_deliver(email)
+        elif channel == "sms":
+            provider_id = _send_text(email)
         else:
             if KINDS[email.kind].carries_intake_link:
                 token = links.intake_link_issue(request=email.request, email=email)
@@ -208,10 +232,32 @@ def email_send(*, email_id: int, worker_key: str) -> SendOutcome:
             IntakeLink.objects.filter(token_hash=hash_token(token)).update(revoked_at=timezone.now())
         return _record_failure(email, exc)
     Email.objects.filter(pk=email.pk).update(
-        status=Email.Status.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
+        status=Email.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        next_attempt_at=None,
+        provider_id=provider_id,
+        delivery_status="queued" if provider_id else "",
     )
     logger.info("Email %s (%s) sent.", email.pk, email.kind)
     return SendOutcome(sent=True)
+
+
+def _stale(email):
+    """Why an email must not go any more, or None: a moment it is useless after (an offer that has
+    expired, a reminder of a time that has passed), or a STOP received since it was queued."""
+    not_after = email.context.get("not_after")
+    if not_after and timezone.now() >= datetime.fromisoformat(not_after):
+        return "it was no longer useful when its turn came."
+    if KINDS[email.kind].channel == "sms" and not texts.sms_allowed(email.request):
+        return "the patient stopped texts."
+    return None
+
+
+def _send_text(email):
+    body = render_to_string(f"{KINDS[email.kind].template}.txt", _context(email, None)).strip()
+    status_callback = settings.SITE_URL + reverse("booking:sms_status")
+    return sms.send(email.recipients[0], body, status_callback)
 
 
 def _claim(email_id, worker_key):
@@ -244,12 +290,14 @@ def retry_delay(attempts: int) -> float:
 
 def _record_failure(email, exc):
     error = f"{type(exc).__name__}: {exc}"[:500]
+    # Only while still ours: an email superseded during the attempt stays superseded.
+    mine = Email.objects.filter(pk=email.pk, status=Email.Status.SENDING)
     if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
-        Email.objects.filter(pk=email.pk).update(status=Email.Status.FAILED, last_error=error, next_attempt_at=None)
+        mine.update(status=Email.Status.FAILED, last_error=error, next_attempt_at=None)
         logger.error("Email %s (%s) failed after %s attempts.", email.pk, email.kind, email.attempts)
         return SendOutcome()
     delay = retry_delay(email.attempts)
-    Email.objects.filter(pk=email.pk).update(
+    mine.update(
         status=Email.Status.RETRYING,
         last_error=error,
         next_attempt_at=timezone.now() + timedelta(seconds=delay),
@@ -258,7 +306,7 @@ def _record_failure(email, exc):
     return SendOutcome(retry_in=delay)
 
 
-def _build_message(email, token):
+def _context(email, token):
     request = email.request
     context = {
         "request": request,
@@ -273,6 +321,12 @@ def _build_message(email, token):
     kind = KINDS[email.kind]
     if kind.context:
         context.update(kind.context(email))
+    return context
+
+
+def _build_message(email, token):
+    context = _context(email, token)
+    kind = KINDS[email.kind]
     base = kind.template
     subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
     message = EmailMultiAlternatives(
@@ -291,7 +345,8 @@ def _build_message(email, token):
 def emails_supersede(*, emails: QuerySet, reason: str) -> int:
     """Stop unsent emails that a later change made untrue (links revoked, an appointment moved or
     cancelled). A superseded email is never sent, resent or swept up again."""
-    return emails.filter(status__in=UNSENT).update(
+    # One being sent at this moment is stopped too: if that attempt fails, it is not retried.
+    return emails.filter(status__in=[*UNSENT, Email.Status.SENDING]).update(
         status=Email.Status.SUPERSEDED, last_error=f"Superseded: {reason}"[:500], next_attempt_at=None
     )
 

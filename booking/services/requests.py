@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from booking import crisis
 from booking.models import ConsultationRequest, Email
-from booking.services import links
+from booking.services import links, texts
 from booking.services.emails import email_queue
 
 logger = logging.getLogger(__name__)
@@ -41,12 +41,14 @@ def consultation_request_create(
     consent_to_contact: bool,
     source_article: str = "",
     submission_token: UUID | None = None,
+    sms_consent_text: str = "",
 ) -> CreatedRequest:
     """Save a request, open the intake to the browser that sent it, and queue the two notices
     (the patient's carries its own private link).
 
     A second call with the same ``submission_token`` (a double click, a refresh)
-    returns the first request instead of creating another.
+    returns the first request instead of creating another. ``sms_consent_text``, the consent
+    words the patient ticked, records their yes to reminder texts.
     """
     if submission_token is not None:
         existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
@@ -81,6 +83,8 @@ def consultation_request_create(
         with transaction.atomic():
             request.save()
             link = links.intake_link_for_this_browser(request=request)
+            if sms_consent_text:
+                texts.sms_consent_record(request=request, text=sms_consent_text)
             email_queue(request=request, kind=Email.Kind.REQUEST_RECEIVED)
             email_queue(request=request, kind=Email.Kind.STAFF_NEW_REQUEST)
     except IntegrityError:
