@@ -1,12 +1,17 @@
 """The clinic's brand as every page needs it, cached on every web machine and forgotten at once
 when the site settings are saved (so a change shows without a deploy)."""
 
+import logging
+
 from django.conf import settings
+from django.db import DatabaseError
 from django.templatetags.static import static
 
 from clinicsite import contrast
 from clinicsite.models import SiteSettings
 from core.caching import VersionedCache
+
+logger = logging.getLogger(__name__)
 
 cache = VersionedCache("clinicsite", timeout=lambda: settings.CLINICSITE_CACHE_SECONDS)
 
@@ -14,8 +19,27 @@ DEFAULT_PRIMARY = SiteSettings._meta.get_field("primary_colour").default
 DEFAULT_ACCENT = SiteSettings._meta.get_field("accent_colour").default
 
 
-def _build() -> dict:
-    row = SiteSettings.objects.filter(pk=1).first()
+_UNREADABLE = object()
+
+
+def _row() -> SiteSettings | None:
+    try:
+        return SiteSettings.objects.filter(pk=1).first()
+    except DatabaseError:
+        # The database is down, or not migrated yet: pages (a 404, the health of the site) still
+        # render, in the default theme. Nothing is cached, so the brand returns with the database.
+        logger.warning("Site settings could not be read; the default theme is shown.")
+        return _UNREADABLE
+
+
+def _build() -> dict | None:
+    row = _row()
+    if row is _UNREADABLE:
+        return None  # not cached: get_or_build never stores None
+    return _build_from(row)
+
+
+def _build_from(row: SiteSettings | None) -> dict:
     primary = row.primary_colour if row else DEFAULT_PRIMARY
     accent = row.accent_colour if row else DEFAULT_ACCENT
     name = (row.name if row else "") or settings.CLINIC_NAME
@@ -41,6 +65,8 @@ def _build() -> dict:
 def brand_get() -> dict:
     """Name, tagline, image addresses and colours; the defaults when nothing is set."""
     value = cache.get_or_build("brand", _build)
+    if value is None:
+        value = _build_from(None)
     value = dict(value)
     value["favicon_url"] = value["favicon_url"] or static("img/favicon.svg")
     value["version"] = cache.version()[:12]
