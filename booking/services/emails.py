@@ -256,7 +256,7 @@ def _stale(email):
 
 def _send_text(email):
     body = render_to_string(f"{KINDS[email.kind].template}.txt", _context(email, None)).strip()
-    status_callback = settings.SITE_URL + reverse("booking:sms_status")
+    status_callback = settings.SITE_URL + reverse("booking_sms:status")
     return sms.send(email.recipients[0], body, status_callback)
 
 
