@@ -64,3 +64,61 @@ def test_private_links_work_in_both_languages():
         assert reverse("booking:intake_start", args=["tok"]) == "/es/consultation/intake/tok/"
         assert reverse("scheduling:manage_start", args=["tok"]) == "/es/appointments/manage/tok/"
     assert reverse("booking:intake_start", args=["tok"]) == "/consultation/intake/tok/"
+
+
+def test_spanish_pages_speak_spanish_with_the_spanish_crisis_line(client):
+    home = client.get("/es/").content.decode()
+    assert "Cuando los antidepresivos no han sido suficientes" in home
+    # The Lifeline's own Spanish options: press 2 on a call, AYUDA by text.
+    assert "Llame al 988 y oprima 2" in home
+    assert "envíe AYUDA por texto al 988" in home
+    assert "When antidepressants have not been enough" not in home
+    english = client.get("/").content.decode()
+    assert "When antidepressants have not been enough" in english
+    assert "oprima 2" not in english
+
+
+def test_the_spanish_form_explains_its_errors_in_spanish(client):
+    from booking.tests.forms import valid_form_data
+
+    response = client.post("/es/consultation/", valid_form_data(date_of_birth="2099-01-01", privacy_acknowledged=""))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="es">' in html
+    assert "Revise 2 respuestas" in html
+    assert "Esa fecha todavía no ha llegado. Revise su fecha de nacimiento." in html
+    assert "Confirme que leyó el aviso de privacidad." in html
+    assert "Fecha de nacimiento" in html
+    assert 'action="/es/consultation/"' in html
+
+
+def test_the_spanish_catalog_is_complete_and_has_no_fuzzy_entries():
+    polib = pytest.importorskip("polib")
+    from django.conf import settings
+
+    catalog = polib.pofile(str(settings.BASE_DIR / "locale" / "es" / "LC_MESSAGES" / "django.po"))
+    assert len(catalog) > 100
+    assert [entry.msgid for entry in catalog.untranslated_entries()] == []
+    assert [entry.msgid for entry in catalog.fuzzy_entries()] == []
+    for entry in catalog:
+        # A placeholder lost in translation would show a raw %(name)s or crash the page.
+        for placeholder in ("%(phone)s", "%(hours)s", "%(reference)s", "%(days)s", "{}", "%(phone_href)s"):
+            translated = entry.msgstr or " ".join(entry.msgstr_plural.values())
+            assert (placeholder in entry.msgid) == (placeholder in translated), entry.msgid
+
+
+def test_the_form_offers_every_stored_choice_in_the_patients_words():
+    from booking import forms
+    from booking.models import ConsultationRequest as R
+
+    pairs = [
+        (R.ContactMethod, forms.CONTACT_CHOICES),
+        (R.BestTime, forms.BEST_TIME_CHOICES),
+        (R.Interest, forms.INTEREST_CHOICES),
+        (R.Prescriber, forms.PRESCRIBER_CHOICES),
+        (R.HeardAbout, forms.HEARD_ABOUT_CHOICES),
+    ]
+    for model_choices, form_choices in pairs:
+        assert [(value, str(label)) for value, label in form_choices] == list(model_choices.choices)
+    with translation.override("es"):
+        assert str(dict(forms.CONTACT_CHOICES)["text"]) == "Mensaje de texto"
