@@ -35,6 +35,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 # The translations: locale/<code>/LC_MESSAGES/django.po is committed, the compiled .mo is built
 # here (gettext's msgfmt; installed when missing and root, as for chromium). .venv holds Django's
 # own catalogs, already compiled, so it is left out.
+messages: export DEBUG ?= true
 messages: $(VENV)/.installed
 	@if ! command -v msgfmt >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
