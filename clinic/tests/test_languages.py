@@ -122,3 +122,15 @@ def test_the_form_offers_every_stored_choice_in_the_patients_words():
         assert [(value, str(label)) for value, label in form_choices] == list(model_choices.choices)
     with translation.override("es"):
         assert str(dict(forms.CONTACT_CHOICES)["text"]) == "Mensaje de texto"
+
+
+def test_the_phq9_keeps_its_published_english_wording_on_a_spanish_page():
+    from django.template.loader import render_to_string
+
+    with translation.override("es"):
+        spanish = render_to_string("booking/intake/_step_phq9.html", {"form": []})
+    english = render_to_string("booking/intake/_step_phq9.html", {"form": []})
+    assert "La versión oficial en español de estas preguntas todavía no está disponible aquí." in spanish
+    instrument = spanish.split('<div lang="en">', 1)[1]
+    assert "Over the last 2 weeks, how often have you been bothered by any of the following problems?" in instrument
+    assert "versión oficial" not in english
