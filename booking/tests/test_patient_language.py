@@ -84,3 +84,12 @@ def test_staff_see_and_filter_the_patients_language(admin_client):
     assert "Español" in detail
     # The admin itself stays in the staff member's language.
     assert '<html lang="en"' in detail
+
+
+def test_the_spanish_form_leads_to_the_spanish_thanks_page(client):
+    response = client.post("/es/consultation/", valid_form_data(), follow=True)
+    assert response.redirect_chain == [("/es/consultation/thanks/", 302)]
+    html = response.content.decode()
+    assert '<html lang="es">' in html
+    assert "Gracias, recibimos su solicitud" in html
+    assert "llame al" in html and "oprima 2" in html
