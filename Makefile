@@ -9,7 +9,7 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format serve migrate content superuser clean e2e-deps
+.PHONY: help run test lint format serve migrate content superuser clean e2e-deps messages
 
 help:
 	@echo "make run      serve the site on http://127.0.0.1:$(PORT) (SQLite, no Redis needed)"
@@ -32,11 +32,25 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PY) -m pip install --quiet --no-build-isolation -r requirements-dev.txt
 	touch $@
 
+# The translations: locale/<code>/LC_MESSAGES/django.po is committed, the compiled .mo is built
+# here (gettext's msgfmt; installed when missing and root, as for chromium). .venv holds Django's
+# own catalogs, already compiled, so it is left out.
+messages: export DEBUG ?= true
+messages: $(VENV)/.installed
+	@if ! command -v msgfmt >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+	  else \
+	    echo "The translations need gettext's msgfmt: sudo apt-get install gettext" >&2; exit 1; \
+	  fi; \
+	fi
+	$(MANAGE) compilemessages --ignore "$(VENV)" --ignore node_modules
+
 # The embedded laptop defaults: DEBUG on, SQLite, tasks in-process, emails on the console.
 # PORT reaches the settings, so the links in emails point at this port (SITE_URL's default).
 run: export DEBUG ?= true
 run: export PORT := $(PORT)
-run: $(VENV)/.installed
+run: $(VENV)/.installed messages
 	$(MANAGE) migrate --no-input
 	$(MAKE) --no-print-directory content
 	@echo
@@ -84,7 +98,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 # Tests run against DATABASE_URL and REDIS_URL when they are set (CI sets both).
 test: export DEBUG ?= true
-test: $(VENV)/.installed-dev e2e-deps
+test: $(VENV)/.installed-dev e2e-deps messages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) check
@@ -100,7 +114,7 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 
 # The production stack on one machine. Reads the environment (or .env); see README.md.
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed messages
 	$(MANAGE) check --deploy --fail-level WARNING
 	$(MANAGE) migrate --no-input
 	$(MANAGE) collectstatic --no-input

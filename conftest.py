@@ -23,6 +23,15 @@ def require_service(name):
     pytest.skip(f"{name} is not configured (set DATABASE_URL / REDIS_URL to run this test).")
 
 
+@pytest.fixture(autouse=True)
+def _language_reset():
+    # A request to /es/ leaves Spanish active in the thread; the next test starts in English.
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def redis_url():
     if not settings.REDIS_URL:

@@ -12,6 +12,8 @@ from django.core import signing, validators
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from booking.models import ConsultationRequest
@@ -29,8 +31,10 @@ UNUSABLE_IN_NAMES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 def validate_name(value: str) -> None:
     if any(unicodedata.category(ch) in UNUSABLE_IN_NAMES for ch in value):
         raise forms.ValidationError(
-            "Your name has a character we cannot use, such as a line break or an invisible character. "
-            "Please type it again using letters, spaces, hyphens or apostrophes.",
+            _(
+                "Your name has a character we cannot use, such as a line break or an invisible character. "
+                "Please type it again using letters, spaces, hyphens or apostrophes."
+            ),
             code="unusable_character",
         )
 
@@ -43,63 +47,103 @@ def age_on(born: date, today: date) -> int:
 PHONE_EXAMPLE = "(202) 555-0143"
 
 
+# The choices in the patient's words and language. The stored values, and the labels staff read in
+# the admin, stay on the model (plain strings there: exports and webhooks join and serialise them).
+CONTACT_CHOICES = [
+    (R.ContactMethod.PHONE, _("Phone call")),
+    (R.ContactMethod.TEXT, _("Text message")),
+    (R.ContactMethod.EMAIL, _("Email")),
+]
+BEST_TIME_CHOICES = [
+    (R.BestTime.MORNING, _("Weekday mornings")),
+    (R.BestTime.AFTERNOON, _("Weekday afternoons")),
+    (R.BestTime.EVENING, _("Weekday evenings")),
+    (R.BestTime.WEEKEND, _("Weekends")),
+]
+INTEREST_CHOICES = [
+    (R.Interest.TMS, "TMS"),
+    (R.Interest.SPRAVATO, _("SPRAVATO (esketamine)")),
+    (R.Interest.NOT_SURE, _("Not sure yet")),
+]
+PRESCRIBER_CHOICES = [(R.Prescriber.YES, _("Yes")), (R.Prescriber.NO, _("No"))]
+HEARD_ABOUT_CHOICES = [
+    (R.HeardAbout.SEARCH, _("Internet search")),
+    (R.HeardAbout.DOCTOR, _("My doctor or therapist")),
+    (R.HeardAbout.FRIEND, _("Friend or family")),
+    (R.HeardAbout.INSURANCE, _("My insurance")),
+    (R.HeardAbout.SOCIAL, _("Social media")),
+    (R.HeardAbout.OTHER, _("Other")),
+]
+
+
 class ConsultationRequestForm(forms.Form):
     first_name = forms.CharField(
-        max_length=100, validators=[validate_name], widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+        label=_("First name"),
+        max_length=100,
+        validators=[validate_name],
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
-        max_length=100, validators=[validate_name], widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+        label=_("Last name"),
+        max_length=100,
+        validators=[validate_name],
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
-    email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     phone = PhoneNumberField(
-        label="Mobile phone",
+        label=_("Mobile phone"),
         region=settings.PHONENUMBER_DEFAULT_REGION,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-        error_messages={"invalid": f"Please enter a phone number we can call, for example {PHONE_EXAMPLE}."},
+        error_messages={
+            "invalid": format_lazy(_("Please enter a phone number we can call, for example {}."), PHONE_EXAMPLE)
+        },
     )
     date_of_birth = forms.DateField(
+        label=_("Date of birth"),
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y"],
-        error_messages={"invalid": "Please enter your date of birth as month, day and year."},
+        error_messages={"invalid": _("Please enter your date of birth as month, day and year.")},
     )
     preferred_contact = forms.ChoiceField(
-        label="How should we contact you?", choices=R.ContactMethod.choices, widget=forms.RadioSelect
+        label=_("How should we contact you?"), choices=CONTACT_CHOICES, widget=forms.RadioSelect
     )
     best_times = forms.MultipleChoiceField(
-        label="Best times to reach you",
-        choices=R.BestTime.choices,
+        label=_("Best times to reach you"),
+        choices=BEST_TIME_CHOICES,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Leave blank if any time is fine.",
+        help_text=_("Leave blank if any time is fine."),
     )
     interest = forms.ChoiceField(
-        label="What would you like to know about?", choices=R.Interest.choices, widget=forms.RadioSelect
+        label=_("What would you like to know about?"), choices=INTEREST_CHOICES, widget=forms.RadioSelect
     )
     has_prescriber = forms.ChoiceField(
-        label="Do you have a doctor or nurse practitioner who prescribes your medicines now?",
-        choices=R.Prescriber.choices,
+        label=_("Do you have a doctor or nurse practitioner who prescribes your medicines now?"),
+        choices=PRESCRIBER_CHOICES,
         widget=forms.RadioSelect,
     )
-    insurance_carrier = forms.CharField(label="Insurance company (optional)", max_length=120, required=False)
+    insurance_carrier = forms.CharField(label=_("Insurance company (optional)"), max_length=120, required=False)
     heard_about = forms.ChoiceField(
-        label="How did you hear about us? (optional)",
-        choices=[("", "Choose one")] + list(R.HeardAbout.choices),
+        label=_("How did you hear about us? (optional)"),
+        choices=[("", _("Choose one"))] + HEARD_ABOUT_CHOICES,
         required=False,
     )
     message = forms.CharField(
-        label="Anything you would like us to know? (optional)",
+        label=_("Anything you would like us to know? (optional)"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Please do not write about anything urgent here: this form is not read around the clock. "
-        "If you are in crisis, call or text 988.",
+        help_text=_(
+            "Please do not write about anything urgent here: this form is not read around the clock. "
+            "If you are in crisis, call or text 988."
+        ),
     )
     consent_to_contact = forms.BooleanField(
-        label="I agree that the clinic may contact me by phone, text or email about my request.",
-        error_messages={"required": "Please agree that we may contact you, so we can call you back."},
+        label=_("I agree that the clinic may contact me by phone, text or email about my request."),
+        error_messages={"required": _("Please agree that we may contact you, so we can call you back.")},
     )
     privacy_acknowledged = forms.BooleanField(
-        error_messages={"required": "Please confirm that you have read the privacy notice."},
+        error_messages={"required": _("Please confirm that you have read the privacy notice.")},
     )
     # Asked apart from the consent to be contacted, unticked: reminder texts are an extra.
     sms_reminders = forms.BooleanField(required=False)
@@ -128,7 +172,7 @@ class ConsultationRequestForm(forms.Form):
         else:
             del self.fields["sms_reminders"]
         self.fields["privacy_acknowledged"].label = format_html(
-            'I have read the <a href="{}" target="_blank" rel="noopener">privacy notice</a> (opens in a new tab).',
+            _('I have read the <a href="{}" target="_blank" rel="noopener">privacy notice</a> (opens in a new tab).'),
             reverse("privacy"),
         )
         self.helper = FormHelper()
@@ -136,20 +180,24 @@ class ConsultationRequestForm(forms.Form):
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Fieldset(
-                "About you",
+                _("About you"),
                 Div(Div("first_name", css_class="col-sm-6"), Div("last_name", css_class="col-sm-6"), css_class="row"),
                 "date_of_birth",
             ),
-            Fieldset("How to reach you", "email", "phone", "preferred_contact", "best_times"),
-            Fieldset("What you are looking for", "interest", "has_prescriber", "insurance_carrier", "heard_about"),
-            Fieldset("Your message", "message", HTML('{% include "includes/_crisis_line.html" %}')),
-            Fieldset("Before you send", "consent_to_contact", *sms_fields, "privacy_acknowledged"),
+            Fieldset(_("How to reach you"), "email", "phone", "preferred_contact", "best_times"),
+            Fieldset(_("What you are looking for"), "interest", "has_prescriber", "insurance_carrier", "heard_about"),
+            Fieldset(_("Your message"), "message", HTML('{% include "includes/_crisis_line.html" %}')),
+            Fieldset(_("Before you send"), "consent_to_contact", *sms_fields, "privacy_acknowledged"),
             Div(Field("website"), css_class="form-trap", aria_hidden="true"),
             "article",
             "submission_token",
             "started",
-            HTML('<p class="small text-body-secondary">We usually call back within one business day.</p>'),
-            Submit("submit", "Send my request", css_class="btn-lg"),
+            HTML(
+                format_html(
+                    '<p class="small text-body-secondary">{}</p>', _("We usually call back within one business day.")
+                )
+            ),
+            Submit("submit", _("Send my request"), css_class="btn-lg"),
         )
 
     def clean_article(self):
@@ -162,13 +210,15 @@ class ConsultationRequestForm(forms.Form):
         born = self.cleaned_data["date_of_birth"]
         today = timezone.localdate()
         if born > today:
-            raise forms.ValidationError("That date is in the future. Please check your date of birth.")
+            raise forms.ValidationError(_("That date is in the future. Please check your date of birth."))
         if age_on(born, today) > 120:
-            raise forms.ValidationError("Please check the year of your date of birth.")
+            raise forms.ValidationError(_("Please check the year of your date of birth."))
         if age_on(born, today) < 18:
             raise forms.ValidationError(
-                "This form is for adults 18 and over. Please call us at %(phone)s and we will help you "
-                "find the right care.",
+                _(
+                    "This form is for adults 18 and over. Please call us at %(phone)s and we will help you "
+                    "find the right care."
+                ),
                 params={"phone": settings.CLINIC_PHONE},
                 code="minor",
             )
@@ -233,5 +283,5 @@ class IntakeConfirmForm(forms.Form):
         label="Your date of birth",
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y"],
-        error_messages={"invalid": "Please enter your date of birth as month, day and year."},
+        error_messages={"invalid": _("Please enter your date of birth as month, day and year.")},
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from booking import intake_views, sms_views, views
+from booking import intake_views, views
 
 app_name = "booking"
 
@@ -14,6 +14,4 @@ urlpatterns = [
     path("intake/confirm/", views.intake_confirm, name="intake_confirm"),
     path("intake/sign-out/", intake_views.intake_sign_out, name="intake_sign_out"),
     path("intake/<str:token>/", views.intake_start, name="intake_start"),
-    path("sms/inbound/", sms_views.inbound, name="sms_inbound"),
-    path("sms/status/", sms_views.status, name="sms_status"),
 ]

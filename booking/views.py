@@ -46,7 +46,8 @@ def request_consultation(request):
     if not form.is_valid():
         return render(request, "booking/request_form.html", {"form": form})
 
-    result = services.consultation_request_create(**form.service_kwargs())
+    # The language of the address the form was sent to (/es/consultation/ is Spanish).
+    result = services.consultation_request_create(**form.service_kwargs(), language=request.LANGUAGE_CODE)
     if result.created:
         sessions.intake_link_remember(request, result.browser_link_id)
     sessions.thanks_remember(request, result.request)

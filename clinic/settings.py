@@ -77,6 +77,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session and before CommonMiddleware, as Django asks: the language comes from the
+    # address (/es/...), so the redirect CommonMiddleware adds for a missing slash keeps it.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -102,10 +105,12 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "core.context_processors.clinic",
+                "core.context_processors.languages",
                 "clinicsite.context_processors.brand",
             ],
         },
@@ -299,7 +304,11 @@ CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="100 Main Street, Suite 200, 
 CLINIC_HOURS = env.str("CLINIC_HOURS", default="Monday to Friday, 8:30 am to 5 pm")
 
 # --- Internationalisation -----------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# English is the default and keeps the unprefixed addresses; every other language lives under
+# its own prefix (/es/...). To add one, see README.md ("Languages").
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = CELERY_TIMEZONE
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,8 @@
 import re
 
 from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
 
 
 def clinic_details():
@@ -18,3 +20,28 @@ def clinic_details():
 def clinic(request):
     """Shown in the header, the footer and the crisis notice of every page."""
     return {"clinic": clinic_details(), "SITE_URL": settings.SITE_URL}
+
+
+def languages(request):
+    """The same page in every language the site speaks, for the switch link and the hreflang alternates.
+
+    Only pages under the language prefixes have a counterpart; elsewhere (the admin, error pages on
+    unknown addresses) the list stays empty and no switch is shown.
+    """
+    current = translation.get_language()
+    path = request.get_full_path()
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = translate_url(path, code)
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "absolute_url": request.build_absolute_uri(url),
+                "current": code == current,
+            }
+        )
+    if len({link["url"] for link in links}) < len(links):
+        return {"language_links": []}
+    return {"language_links": links}

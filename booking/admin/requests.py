@@ -87,6 +87,7 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "received",
         "status",
         "interest",
+        "language",
         "intake_state",
         "phq9",
         "tms",
@@ -100,6 +101,7 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "status",
         "urgent",
         "interest",
+        "language",
         IntakeStateFilter,
         outcome_filter("intake__tms_outcome", "TMS screening", "tms"),
         outcome_filter("intake__spravato_outcome", "SPRAVATO screening", "spravato"),
@@ -132,11 +134,24 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "first_contacted_at",
     ]
     fieldsets = [
-        ("Contact", {"fields": ["first_name", "last_name", "email", "phone", "preferred_contact", "best_times_shown"]}),
+        (
+            "Contact",
+            {
+                "fields": [
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "phone",
+                    "preferred_contact",
+                    "best_times_shown",
+                    "language",
+                ]
+            },
+        ),
         ("About the request", {"fields": ABOUT_THE_REQUEST}),
         ("Pipeline", {"fields": ["status", "urgent", "assigned_to"]}),
     ]
-    readonly_fields = [*ABOUT_THE_REQUEST, "status", "urgent", "best_times_shown"]
+    readonly_fields = [*ABOUT_THE_REQUEST, "status", "urgent", "best_times_shown", "language"]
     # Numbers are stored as +16175550123 and shown, and typed, as (617) 555-0123.
     formfield_overrides = {PhoneNumberField: {"widget": RegionalPhoneNumberWidget}}
 

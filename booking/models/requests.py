@@ -105,6 +105,8 @@ class ConsultationRequest(models.Model):
     message = models.TextField(max_length=1000, blank=True)
     consent_to_contact = models.BooleanField(default=False)
     privacy_acknowledged_at = models.DateTimeField()
+    # The language the patient sent the form in: their emails are written in it.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     source_article = models.SlugField(
         max_length=200, blank=True, help_text="The education article the visitor came from, if any."
     )

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from booking.models import ConsultationRequest, Email, IntakeLink, RequestEvent
 from booking.models.emails import KIND_CHANNELS, KIND_LABELS
@@ -254,9 +254,17 @@ def _stale(email):
     return None
 
 
+def _language(email) -> str:
+    """The patient's emails in the patient's language; staff's in the clinic's, whoever sends them."""
+    if KINDS[email.kind].to_staff:
+        return settings.LANGUAGE_CODE
+    return email.request.language or settings.LANGUAGE_CODE
+
+
 def _send_text(email):
-    body = render_to_string(f"{KINDS[email.kind].template}.txt", _context(email, None)).strip()
-    status_callback = settings.SITE_URL + reverse("booking:sms_status")
+    with translation.override(_language(email)):
+        body = render_to_string(f"{KINDS[email.kind].template}.txt", _context(email, None)).strip()
+    status_callback = settings.SITE_URL + reverse("booking_sms:status")
     return sms.send(email.recipients[0], body, status_callback)
 
 
@@ -325,6 +333,12 @@ def _context(email, token):
 
 
 def _build_message(email, token):
+    # The worker's own language does not matter: links and words follow the recipient.
+    with translation.override(_language(email)):
+        return _build_message_in_language(email, token)
+
+
+def _build_message_in_language(email, token):
     context = _context(email, token)
     kind = KINDS[email.kind]
     base = kind.template

@@ -42,6 +42,7 @@ def consultation_request_create(
     source_article: str = "",
     submission_token: UUID | None = None,
     sms_consent_text: str = "",
+    language: str = "en",
 ) -> CreatedRequest:
     """Save a request, open the intake to the browser that sent it, and queue the two notices
     (the patient's carries its own private link).
@@ -72,6 +73,7 @@ def consultation_request_create(
         privacy_acknowledged_at=timezone.now(),
         source_article=source_article,
         submission_token=submission_token,
+        language=language,
     )
     # A crisis phrase in the message asks a staff member to read it (booking/crisis.py).
     request.free_text_flags = crisis.free_text_flags(message)
