@@ -87,7 +87,6 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "received",
         "status",
         "interest",
-        "language",
         "intake_state",
         "phq9",
         "tms",
@@ -178,8 +177,14 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Name", ordering="last_name")
     def name(self, obj):
+        # The phone number and the patient's language under the name: the list keeps every column in view.
         return format_html(
-            '{} {}<br><span class="list-phone">{}</span>', obj.first_name, obj.last_name, phone_national(obj.phone)
+            '{} {}<br><span class="list-phone">{} · <span lang="{}">{}</span></span>',
+            obj.first_name,
+            obj.last_name,
+            phone_national(obj.phone),
+            obj.language,
+            obj.get_language_display(),
         )
 
     @admin.display(description="Sent from the article")
