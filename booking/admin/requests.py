@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from phonenumber_field.modelfields import PhoneNumberField
@@ -92,7 +92,6 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "tms",
         "spravato",
         "safety",
-        "free_text",
         "assigned_to",
     ]
     list_display_links = ["reference"]
@@ -179,7 +178,7 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def name(self, obj):
         # The phone number and the patient's language under the name: the list keeps every column in view.
         return format_html(
-            '{} {}<br><span class="list-phone">{} · <span lang="{}">{}</span></span>',
+            '{} {}<br><span class="list-phone">{}<br><span lang="{}">{}</span></span>',
             obj.first_name,
             obj.last_name,
             phone_national(obj.phone),
@@ -251,10 +250,14 @@ class ConsultationRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Safety")
     def safety(self, obj):
+        """Safety answers to review, and free text to read (one column keeps the list in its box)."""
         intake = self._intake(obj)
+        badges = []
         if intake is not None and intake.has_safety_flags:
-            return mark_safe('<span class="badge badge--review">Review</span>')
-        return "—"
+            badges.append(mark_safe('<span class="badge badge--review">Review</span>'))
+        if obj.free_text_review:
+            badges.append(self.free_text(obj))
+        return format_html_join(" ", "{}", ((badge,) for badge in badges)) if badges else "—"
 
     # --- Actions (each calls a service, which records the timeline event and the audit entry) ---
 
