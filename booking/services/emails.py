@@ -83,7 +83,12 @@ def email_kind_register(kind: EmailKind) -> EmailKind:
     return kind
 
 
+# The urgent alerts, registered below with their own recipients and context.
+_URGENT_KINDS = (Email.Kind.STAFF_URGENT, Email.Kind.STAFF_URGENT_ESCALATION, Email.Kind.URGENT_WEBHOOK)
+
 for _key, _label in Email.Kind.choices:
+    if _key in _URGENT_KINDS:
+        continue
     email_kind_register(
         EmailKind(
             key=_key,
