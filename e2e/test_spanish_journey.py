@@ -158,22 +158,12 @@ def _text_of(message) -> str:
     return part.get_content()
 
 
-def test_a_spanish_speaking_patient_requests_shares_their_history_and_books_in_spanish(new_page, inbox):
-    page = new_page(viewport=WIDE, locale="es-US")
-    pages = SpanishPages(page)
-
-    page.goto("/es/")
-    pages.check("home")
-    page.get_by_role("banner").get_by_role("link", name="Pida una consulta").first.click()
-    expect(page).to_have_url(re.compile(r"/es/consultation/$"))
-    opened = time.monotonic()
-    pages.check("request form")
-
-    # The form, by its Spanish labels.
-    page.get_by_role("textbox", name=re.compile(r"^Nombre")).fill("Lucía")
+def fill_spanish_consultation_form(page: Page, *, first_name: str, email: str):
+    """Fill the Spanish consultation form by its Spanish labels, as a patient would (it must be open)."""
+    page.get_by_role("textbox", name=re.compile(r"^Nombre")).fill(first_name)
     page.get_by_label("Apellido").fill("Prueba")
     page.get_by_label("Fecha de nacimiento").fill("1979-03-08")
-    page.get_by_role("textbox", name="Correo electrónico").fill(EMAIL)
+    page.get_by_role("textbox", name="Correo electrónico").fill(email)
     page.get_by_label("Teléfono celular").fill("(202) 555-0187")
     for question, answer in [
         ("¿Cómo prefiere que lo contactemos?", "Llamada telefónica"),
@@ -188,6 +178,20 @@ def test_a_spanish_speaking_patient_requests_shares_their_history_and_books_in_s
     page.get_by_label("¿Cómo supo de nosotros?").select_option(label="Búsqueda en internet")
     page.get_by_label("Acepto que la clínica me contacte").check()
     page.get_by_label("Leí el aviso de privacidad").check()
+
+
+def test_a_spanish_speaking_patient_requests_shares_their_history_and_books_in_spanish(new_page, inbox):
+    page = new_page(viewport=WIDE, locale="es-US")
+    pages = SpanishPages(page)
+
+    page.goto("/es/")
+    pages.check("home")
+    page.get_by_role("banner").get_by_role("link", name="Pida una consulta").first.click()
+    expect(page).to_have_url(re.compile(r"/es/consultation/$"))
+    opened = time.monotonic()
+    pages.check("request form")
+
+    fill_spanish_consultation_form(page, first_name="Lucía", email=EMAIL)
     wait_out_the_robot_check(opened)
     page.get_by_role("button", name="Enviar mi solicitud").click()
 
