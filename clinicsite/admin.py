@@ -18,7 +18,13 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         ("Images", {"fields": ["logo", "logo_alt", "favicon", "social_image"]}),
         ("Colours", {"fields": ["primary_colour", "accent_colour"]}),
         ("Insurance and costs page", {"fields": ["insurance_intro", "prior_authorization"]}),
-        (SPANISH, {"fields": ["tagline_es", "insurance_intro_es", "prior_authorization_es"], "classes": ["collapse"]}),
+        (
+            SPANISH,
+            {
+                "fields": ["tagline_es", "hours_es", "insurance_intro_es", "prior_authorization_es"],
+                "classes": ["collapse"],
+            },
+        ),
     ]
 
     def has_add_permission(self, request):

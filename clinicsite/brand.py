@@ -53,6 +53,7 @@ def _build_from(row: SiteSettings | None) -> dict:
         "insurance_intro": row.insurance_intro if row else "",
         "prior_authorization": row.prior_authorization if row else "",
         "tagline_es": row.tagline_es if row else "",
+        "hours_es": row.hours_es if row else "",
         "insurance_intro_es": row.insurance_intro_es if row else "",
         "prior_authorization_es": row.prior_authorization_es if row else "",
         "colours": {

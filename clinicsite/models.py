@@ -134,6 +134,13 @@ class SiteSettings(models.Model):
         help_text="How prior authorization works at this clinic. Empty: a general explanation. Plain text; a blank "
         "line starts a new paragraph.",
     )
+    hours_es = models.CharField(
+        "opening hours in Spanish",
+        max_length=200,
+        blank=True,
+        help_text="The CLINIC_HOURS setting as Spanish readers should read it, for example: de lunes a viernes, "
+        "de 8:30 a. m. a 5 p. m. Empty: the English is shown there, marked as English.",
+    )
     insurance_intro_es = models.TextField("insurance intro in Spanish", blank=True, help_text=SPANISH_HELP)
     prior_authorization_es = models.TextField("prior authorization in Spanish", blank=True, help_text=SPANISH_HELP)
     updated_at = models.DateTimeField(auto_now=True)

@@ -28,6 +28,9 @@ class Shown:
     def __str__(self):
         return self.text
 
+    def __bool__(self):
+        return bool(self.text)
+
     @property
     def in_other_language(self) -> bool:
         return bool(self.text) and self.lang != self.page_lang

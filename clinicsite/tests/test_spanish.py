@@ -133,3 +133,17 @@ def test_the_loader_gives_unedited_examples_their_spanish_and_leaves_edited_ones
     edited.refresh_from_db()
     assert edited.answer_es == "" and edited.question_es == ""
     assert Question.objects.exclude(pk=edited.pk).filter(answer_es="").count() == 0
+
+
+def test_opening_hours_are_spanish_once_the_clinic_writes_them_and_marked_english_until_then(client, settings):
+    settings.CLINIC_HOURS = "Monday to Friday, 9 am to 5 pm"
+    html = _page(client, "/es/about/contact/")
+    assert '<dd lang="en">Monday to Friday, 9 am to 5 pm</dd>' in html
+    assert '<span lang="en">Monday to Friday, 9 am to 5 pm</span>' in html  # the footer, on every page
+    row = site_settings_get()
+    row.hours_es = "De lunes a viernes, de 9 a. m. a 5 p. m."
+    site_settings_save(site_settings=row)
+    html = _page(client, "/es/about/contact/")
+    assert "<dd>De lunes a viernes, de 9 a. m. a 5 p. m.</dd>" in html and "Monday to Friday" not in html
+    english = client.get("/about/contact/").content.decode()
+    assert "<dd>Monday to Friday, 9 am to 5 pm</dd>" in english and "De lunes a viernes" not in english
