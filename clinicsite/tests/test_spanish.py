@@ -118,7 +118,7 @@ def test_insurance_words_follow_the_page_language(client):
     assert "Aceptamos la mayoría de los planes." in html and "We take most plans." not in html
     assert "(EMT (TMS) y SPRAVATO; <span>la mayoría de los planes</span>)" in html
     assert '<span lang="en">TMS, full course</span>' in html and NOTE in html
-    assert "Reunimos sus expedientes." in html  # the general explanation, in Spanish
+    assert "Reunimos sus expedientes médicos." in html  # the general explanation, in Spanish
 
 
 def test_the_loader_gives_unedited_examples_their_spanish_and_leaves_edited_ones_alone():
