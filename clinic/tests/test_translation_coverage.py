@@ -5,7 +5,7 @@ Each template under templates/ (staff pages apart) is split with Django's own te
 What is left of its literal text, once tags, comments, entities, punctuation, numbers and the
 few untranslatable names are taken out, must be empty: words are written inside
 ``{% translate %}`` or ``{% blocktranslate %}`` instead. Attributes a person hears or sees
-(alt, title, aria-label, placeholder, a meta description, a submit button's value) are held to
+(alt, title, aria-label, placeholder, a meta description, an input button's value) are held to
 the same rule. Text inside an element with a literal ``lang`` (``<div lang="en">`` around a
 validated questionnaire's published English wording) is meant to stay as it is.
 """
@@ -28,8 +28,6 @@ STAFF_ONLY_FOLDERS = ("/admin/",)
 # prefix comes out of this list when its translation lands; the list then ends up empty.
 TRANSLATION_IN_PROGRESS = (
     "education/",
-    "booking/intake/",
-    "booking/emails/intake_",
     "scheduling/",
 )
 
@@ -115,7 +113,8 @@ class _Reader(HTMLParser):
                 self._flag(line, value)
         if tag == "meta" and (values.get("name") or "").lower() == "description":
             self._flag(line, values.get("content") or "")
-        if tag in {"input", "button"} and (values.get("type") or "").lower() == "submit":
+        # An input button shows its value; a <button> shows its content (its value is for the server).
+        if tag == "input" and (values.get("type") or "").lower() in {"submit", "button", "reset"}:
             self._flag(line, values.get("value") or "")
         if tag in {"script", "style"}:
             self._hidden = tag
@@ -175,7 +174,7 @@ def test_every_patient_template_marks_its_words_for_translation():
         ("<p>\n  {% translate 'Hi' %}\n  Call us\n</p>", [(3, "Call us")]),
         ('<img src="x.png" alt="A smiling doctor">', [(1, "A smiling doctor")]),
         ('<input type="submit" value="Send">', [(1, "Send")]),
-        ('<button type="submit" value="Go" aria-label="Send now">', [(1, "Send now"), (1, "Go")]),
+        ('<input type="button" value="Go" aria-label="Send now">', [(1, "Send now"), (1, "Go")]),
         ("<strong{{ name.lang_attr }}>Directions</strong>", [(1, "Directions")]),
         ("<p>TMS and SPRAVATO®</p>", [(1, "and")]),
         ('<meta name="description" content="About us">', [(1, "About us")]),
@@ -201,6 +200,7 @@ def test_the_checker_flags_words_left_untranslated(tmp_path, source, expected):
         '<script nonce="{{ CSP_NONCE }}">var x = "not shown";</script><style>.a { color: red }</style>',
         '<div lang="en"><p>Over the last 2 weeks, how often</p><div><p>Nested</p></div></div>',
         '<img alt="{{ person.name }}" src="{{ url }}" title="{% translate "Photo" %}">',
+        '<button type="submit" name="action" value="next">{% translate "Save and continue" %}</button>',
         '<html lang="{{ LANGUAGE_CODE }}"><p>{{ text }}</p></html>',
     ],
 )
