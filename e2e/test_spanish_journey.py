@@ -5,10 +5,10 @@ link, the treatment history, and a booked time with its calendar invite.
 Every page is checked for what a Spanish reader must get wherever they are: ``<html lang="es">``,
 the crisis line with the Lifeline's Spanish options, and no axe-core violation (the rules of
 test_accessibility.py) at 1280 px and at 320 px wide. The words each page must show in Spanish
-are listed in one place, ``SPANISH_TEXT`` below. The intake and booking pages still speak English
-while their translation is written: the journey finds its way through them by the form's fields
-and addresses rather than by their words, so it keeps working once they speak Spanish, and their
-entries in ``SPANISH_TEXT`` are filled in then.
+are listed in one place, ``SPANISH_TEXT`` below. The booking pages still speak English while their
+translation is written: the journey finds its way through them (and the intake) by the forms'
+fields and addresses rather than by their words, so it keeps working once they speak Spanish, and
+their entries in ``SPANISH_TEXT`` are filled in then.
 """
 
 import re
@@ -33,30 +33,44 @@ SPANISH_LAYOUT = ["Ir al contenido principal", "Infórmese", "Nuestro equipo", "
 # --- Spanish text on each page: the one place to add it ------------------------------------
 #
 # Each page of the journey, with the Spanish it must show and the English it must no longer show.
-# STILL BEING TRANSLATED: the intake (templates/booking/intake/), the booking pages
-# (templates/scheduling/) and their emails. Their entries hold only the Spanish they have today;
-# when their translation lands, add their Spanish headings and buttons here (and to
-# SPANISH_EMAIL_TEXT / SPANISH_INVITE_TEXT), and the journey checks them with the rest.
+# STILL BEING TRANSLATED: the booking pages (templates/scheduling/) and their emails. Their
+# entries are empty today; when their translation lands, add their Spanish headings and buttons
+# here (and to SPANISH_EMAIL_TEXT and SPANISH_INVITE_TEXT), and the journey checks them with the rest.
 
+SPANISH_STEP = "Paso {number} de 6: {title}"
+STEP_TITLES = [
+    "Su depresión ahora",
+    "Antidepresivos que ha probado",
+    "Otros tratamientos",
+    "Cómo se ha sentido",
+    "Preguntas de seguridad",
+    "Revisar y enviar",
+]
 SPANISH_TEXT = {
     "home": (["Cuando los antidepresivos no han sido suficientes"], ["When antidepressants have not been enough"]),
     "request form": (["Pida una consulta gratuita", "Enviar mi solicitud"], ["Send my request"]),
     "thanks": (["Gracias, recibimos su solicitud", "Lo que sigue"], ["Thank you, we have your request"]),
-    "intake step 1": ([], []),
-    "intake step 2": ([], []),
-    "intake step 3": ([], []),
-    "intake step 4": (["La versión oficial en español de estas preguntas todavía no está disponible aquí."], []),
-    "intake step 5": ([], []),
-    "intake step 6": ([], []),
-    "intake done": ([], []),
+    **{
+        f"intake step {number}": (
+            [SPANISH_STEP.format(number=number, title=title), "Sus tratamientos anteriores · referencia"],
+            ["Save and continue", "Your treatment history"],
+        )
+        for number, title in enumerate(STEP_TITLES, start=1)
+    },
+    "intake done": (["Gracias, recibimos sus tratamientos anteriores"], ["Thank you, we have your treatment history"]),
     "book": ([], []),
     "booked": ([], []),
 }
+# The PHQ-9 on a Spanish page: its official Spanish version for the USA, as its authors publish it.
+PHQ9_SPANISH_STEM = (
+    "Durante las últimas 2 semanas, ¿qué tan seguido ha tenido molestias debido a los siguientes problemas?"
+)
 SPANISH_EMAIL_TEXT = {
     "request received": (
         ["Hola, Lucía:", "Su número de referencia:", "Lo que sigue", "llame al 988 y oprima 2", "envíe AYUDA"],
         ["What happens next", "Hello Lucía"],
     ),
+    "intake received": (["Hola, Lucía:", "Su número de referencia:", "llame al 988 y oprima 2"], ["Hello Lucía"]),
     "appointment booked": ([], []),
 }
 SPANISH_INVITE_TEXT: list[str] = []
@@ -220,10 +234,9 @@ def test_a_spanish_speaking_patient_requests_shares_their_history_and_books_in_s
     _next(page)
     _expect_step(page, 4)
     pages.check("intake step 4")
-    # The PHQ-9 keeps its published English wording (inside lang="en"); answered by value.
+    expect(page.locator('div.phq9[lang="es"]')).to_contain_text(PHQ9_SPANISH_STEM)
     for item, answer in enumerate([1, 2, 1, 1, 0, 1, 1, 0, 0], start=1):
         page.locator(f'input[name="item_{item}"][value="{answer}"]').check()
-    expect(page.locator('[lang="en"]').filter(has_text="Over the last 2 weeks").first).to_be_visible()
     _next(page)
     _expect_step(page, 5)
     pages.check("intake step 5")
@@ -237,6 +250,8 @@ def test_a_spanish_speaking_patient_requests_shares_their_history_and_books_in_s
     expect(page).to_have_url(re.compile(r"/es/consultation/intake/done/$"))
     assert reference_on(page) == reference
     pages.check("intake done")
+    received = inbox.wait_for_email(to=EMAIL, subject=f"Recibimos sus tratamientos anteriores ({reference})")
+    assert_spanish_email(_text_of(received), "intake received")
 
     # Back to the thanks page's offer: a time, picked by the patient.
     page.goto("/es/appointments/book/")
