@@ -147,3 +147,29 @@ def test_opening_hours_are_spanish_once_the_clinic_writes_them_and_marked_englis
     assert "<dd>De lunes a viernes, de 9 a. m. a 5 p. m.</dd>" in html and "Monday to Friday" not in html
     english = client.get("/about/contact/").content.decode()
     assert "<dd>Monday to Friday, 9 am to 5 pm</dd>" in english and "De lunes a viernes" not in english
+
+
+def test_staff_find_the_spanish_fields_beside_the_english_in_the_admin(client, settings):
+    from django.contrib.auth.models import User
+
+    settings.ADMIN_REQUIRE_2FA = False
+    client.force_login(User.objects.create_superuser("owner", "owner@clinic.example", "x"))
+    place = Location.objects.create(name="Main office")
+    question = Question.objects.create(question="Do you see teenagers?", answer="Only adults.")
+    clinician = Clinician.objects.create(name="Dr. Ana Ruiz", bio="Cares.")
+    for path, fields in [
+        (f"/admin/clinicsite/question/{question.pk}/change/", ["question_es", "answer_es"]),
+        (f"/admin/clinicsite/clinician/{clinician.pk}/change/", ["role_es", "bio_es", "photo_alt_es"]),
+        (f"/admin/clinicsite/sitesettings/{site_settings_get().pk}/change/", ["hours_es", "insurance_intro_es"]),
+        ("/admin/clinicsite/locationspanish/add/", ["location", "hours", "parking_notes"]),
+    ]:
+        html = client.get(path).content.decode()
+        assert "In Spanish (optional)" in html or "location in Spanish" in html, path
+        for field in fields:
+            assert f'name="{field}"' in html, (path, field)
+    response = client.post(
+        "/admin/clinicsite/locationspanish/add/",
+        {"location": place.pk, "name": "Oficina principal", "hours": "", "transit_notes": "", "parking_notes": ""},
+    )
+    assert response.status_code == 302
+    assert ">Oficina principal</h2>" in _page(client, "/es/about/locations/")
