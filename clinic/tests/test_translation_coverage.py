@@ -49,6 +49,11 @@ SKIPPED_BLOCKS = {"comment": "endcomment", "blocktranslate": "endblocktranslate"
 NOT_TEXT_BLOCKS = {"main_class"}
 
 
+# Pages and emails, and texts; nothing else in the folder is a template (makemessages, for one,
+# leaves its .html.py working copies there while it runs).
+TEMPLATE_SUFFIXES = {".html", ".txt"}
+
+
 def _relative(path: Path) -> str:
     return path.relative_to(TEMPLATES).as_posix()
 
@@ -58,7 +63,7 @@ def _is_staff_only(name: str) -> bool:
 
 
 def patient_templates() -> list[str]:
-    names = sorted(_relative(path) for path in TEMPLATES.rglob("*") if path.is_file())
+    names = sorted(_relative(path) for path in TEMPLATES.rglob("*") if path.suffix in TEMPLATE_SUFFIXES)
     return [name for name in names if not _is_staff_only(name) and not name.startswith(TRANSLATION_IN_PROGRESS)]
 
 
