@@ -19,6 +19,7 @@ from booking.models import ConsultationRequest, Email, RequestEvent, SmsConsent,
 from booking.models.emails import KIND_CHANNELS
 from booking.models.sms import consent_text
 from core import quiet_hours
+from core.context_processors import clinic_details
 
 logger = logging.getLogger(__name__)
 
@@ -104,14 +105,14 @@ def sms_reply_receive(*, phone: str, body: str) -> str | None:
                     request_id=request_id, kind=RequestEvent.Kind.EMAIL, text=f"Replied {word}: texts restarted."
                 )
         return None
-    contact = {
-        "clinic": clinic,
-        "phone": settings.CLINIC_PHONE,
-        "email": settings.CLINIC_EMAIL,
-        "hours": settings.CLINIC_HOURS,
-    }
     # The answer in the language of the patient who has this number, whoever's process reads the reply.
     with translation.override(_language_of(phone)):
+        contact = {
+            "clinic": clinic,
+            "phone": settings.CLINIC_PHONE,
+            "email": settings.CLINIC_EMAIL,
+            "hours": clinic_details()["hours"],
+        }
         if word in HELP_WORDS:
             return (
                 gettext(

@@ -173,3 +173,31 @@ def test_staff_find_the_spanish_fields_beside_the_english_in_the_admin(client, s
     )
     assert response.status_code == 302
     assert ">Oficina principal</h2>" in _page(client, "/es/about/locations/")
+
+
+def test_emails_and_text_replies_give_the_opening_hours_the_clinic_wrote_in_spanish(settings):
+    from django.core import mail
+    from django.utils import translation
+
+    from booking.models import Email
+    from booking.services import emails, texts
+    from booking.tests.factories import ConsultationRequestFactory
+
+    settings.CLINIC_HOURS = "Monday to Friday, 9 am to 5 pm"
+    row = site_settings_get()
+    row.hours_es = "De lunes a viernes, de 9 a. m. a 5 p. m."
+    site_settings_save(site_settings=row)
+    spanish = ConsultationRequestFactory(language="es", phone="+12025550191")
+    english = ConsultationRequestFactory(language="en", phone="+12025550192")
+    sent = {}
+    for consultation in (spanish, english):
+        email = Email.objects.create(request=consultation, kind=Email.Kind.REQUEST_RECEIVED, recipients=["p@x.example"])
+        mail.outbox.clear()
+        with translation.override("en"):  # the worker's language does not matter
+            emails.email_send(email_id=email.pk, worker_key="worker")
+        sent[consultation.language] = mail.outbox[-1].body
+    assert "De lunes a viernes, de 9 a. m. a 5 p. m." in sent["es"] and "Monday to Friday" not in sent["es"]
+    assert "Monday to Friday, 9 am to 5 pm" in sent["en"] and "De lunes a viernes" not in sent["en"]
+    with translation.override("en"):
+        assert "De lunes a viernes" in texts.sms_reply_receive(phone="+12025550191", body="HELP")
+        assert "Monday to Friday" in texts.sms_reply_receive(phone="+12025550192", body="HELP")
