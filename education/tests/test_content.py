@@ -197,7 +197,9 @@ def test_spravato_article_states_the_current_label(loaded):
     assert "since january 2025" in text and "on its own" in text
     assert "not been shown to prevent suicide" in text
     assert "about half or more" in text
-    assert "dailymed.nlm.nih.gov" in Article.objects.get(slug="spravato-esketamine", language="en").references.first().url
+    assert (
+        "dailymed.nlm.nih.gov" in Article.objects.get(slug="spravato-esketamine", language="en").references.first().url
+    )
 
 
 def test_star_d_article_gives_each_step_and_says_the_total_is_disputed(loaded):
