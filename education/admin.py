@@ -16,7 +16,7 @@ from education.services import VersionChanged, article_review_approve, reviewer_
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "article_count"]
+    list_display = ["name", "name_es", "slug", "position", "article_count"]
     list_editable = ["position"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -103,8 +103,17 @@ class ReviewStateFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "topic", "status", "review_state", "last_reviewed", "next_review", "preview_link"]
-    list_filter = ["status", ReviewStateFilter, "topic"]
+    list_display = [
+        "title",
+        "language",
+        "topic",
+        "status",
+        "review_state",
+        "last_reviewed",
+        "next_review",
+        "preview_link",
+    ]
+    list_filter = ["language", "status", ReviewStateFilter, "topic"]
     list_select_related = ["topic"]
     search_fields = ["title", "slug", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -123,7 +132,7 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ["approve_this_version"]
     change_form_template = "education/admin/article_change_form.html"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "topic", "summary", "body", "reading_time"]}),
+        (None, {"fields": ["title", "slug", "language", "topic", "summary", "body", "reading_time"]}),
         (
             "Medical review",
             {
@@ -178,7 +187,8 @@ class ArticleAdmin(admin.ModelAdmin):
         else:
             self.message_user(
                 request,
-                f"You approved this version of “{article.title}”. Its next review is due in {review_months()} months.",
+                f"You approved this version of “{article.title}” ({article.get_language_display()}). "
+                f"Its next review is due in {review_months()} months.",
                 messages.SUCCESS,
             )
         return HttpResponseRedirect(reverse("admin:education_article_change", args=[article.pk]))

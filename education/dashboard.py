@@ -5,7 +5,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from education.models import Article, review_months
+from education.models import Article, Language, review_months
 from education.review import ReviewState
 
 # An article whose next review falls within this many days is listed as due soon.
@@ -16,17 +16,19 @@ def review_dashboard(*, today: datetime.date | None = None) -> dict:
     """Articles by review state, for ``templates/education/admin/_review_dashboard.html``.
 
     Keys: ``pending`` (never reviewed, or changed since approval), ``overdue``, ``due_soon``
-    (lists of dicts with ``title``, ``state``, ``label``, ``next_review``, ``change_url``),
+    (lists of dicts with ``title``, ``language``, ``state``, ``label``, ``next_review``, ``change_url``;
+    each language version of an article is its own row, since each is reviewed on its own),
     ``current_count``, ``review_months``, and ``changelist_url`` (the article list filtered to
     "pending or overdue").
     """
     today = today or timezone.localdate()
     pending, overdue, due_soon = [], [], []
     current_count = 0
-    for article in Article.objects.with_review().order_by("title"):
+    for article in Article.objects.with_review().order_by("title", "language"):
         status = article.review_status(today=today)
         row = {
             "title": article.title,
+            "language": Language(article.language).label,
             "state": status.state.value,
             "label": status.label,
             "last_reviewed": status.last_reviewed,

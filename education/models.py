@@ -1,13 +1,13 @@
 import math
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MinLengthValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 
 from education import review
@@ -20,6 +20,16 @@ SUMMARY_MIN_LENGTH = 50
 # Search engines show about 160 characters of a meta description; a little more is allowed.
 SUMMARY_MAX_LENGTH = 200
 WORDS_PER_MINUTE = 200
+# The English original is the source every translation follows; it is the site's default language.
+ORIGINAL_LANGUAGE = "en"
+
+
+SLUG_CLASH_MESSAGE = "An article with this slug already exists in this language."
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Spanish"
 
 
 def validate_not_reserved(value):
@@ -31,6 +41,8 @@ class Topic(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True, help_text="One or two sentences shown on the topic page.")
+    name_es = models.CharField("name in Spanish", max_length=80, blank=True)
+    description_es = models.TextField("description in Spanish", blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Topics are listed from low to high.")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -43,10 +55,24 @@ class Topic(models.Model):
     def get_absolute_url(self):
         return reverse("education:topic", kwargs={"slug": self.slug})
 
+    def name_in(self, language):
+        """The name in ``language`` and the language it is actually written in (English when not translated)."""
+        if language == Language.SPANISH and self.name_es:
+            return self.name_es, Language.SPANISH
+        return self.name, Language.ENGLISH
+
+    def description_in(self, language):
+        if language == Language.SPANISH and self.description_es:
+            return self.description_es, Language.SPANISH
+        return self.description, Language.ENGLISH
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def in_language(self, language):
+        return self.filter(language=language)
 
     def visible_to(self, user):
         """Staff preview drafts; everyone else sees published articles only."""
@@ -72,8 +98,8 @@ class ArticleQuerySet(models.QuerySet):
             "references", models.Prefetch("approvals", queryset=ArticleApproval.objects.select_related("reviewer"))
         )
 
-    def search(self, query):
-        return search_articles(self, query)
+    def search(self, query, language="en"):
+        return search_articles(self, query, language)
 
 
 class Article(models.Model):
@@ -82,7 +108,19 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True, validators=[validate_not_reserved])
+    # The slug is the key shared by an article's versions: /learn/<slug>/ in English, /es/learn/<slug>/
+    # in Spanish. Each version is its own row, with its own text, references and medical review.
+    slug = models.SlugField(
+        max_length=200,
+        validators=[validate_not_reserved],
+        help_text="The same for every language version of one article.",
+    )
+    language = models.CharField(
+        max_length=5,
+        choices=Language,
+        default=Language.ENGLISH,
+        help_text="A translation is reviewed on its own: approving one language says nothing about another.",
+    )
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="articles")
     summary = models.CharField(
         max_length=SUMMARY_MAX_LENGTH,
@@ -103,8 +141,14 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["topic__position", "title"]
+        # English first, so a lookup by slug alone finds the original.
+        ordering = ["language", "topic__position", "title"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["slug", "language"],
+                name="article_unique_slug_per_language",
+                violation_error_message=SLUG_CLASH_MESSAGE,
+            ),
             models.CheckConstraint(
                 condition=models.Q(GreaterThanOrEqual(Length("summary"), SUMMARY_MIN_LENGTH))
                 & models.Q(LessThanOrEqual(Length("summary"), SUMMARY_MAX_LENGTH)),
@@ -120,7 +164,24 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("education:article", kwargs={"slug": self.slug})
+        # The address of this version, whatever language the current page is in.
+        with translation.override(self.language):
+            return reverse("education:article", kwargs={"slug": self.slug})
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            # A clash of slug and language is fixed by changing the slug, so the message goes beside it.
+            errors = error.update_error_dict({})
+            general = errors.get(NON_FIELD_ERRORS, [])
+            clash = [item for item in general if SLUG_CLASH_MESSAGE in getattr(item, "messages", [str(item)])]
+            if clash:
+                errors[NON_FIELD_ERRORS] = [item for item in general if item not in clash]
+                if not errors[NON_FIELD_ERRORS]:
+                    del errors[NON_FIELD_ERRORS]
+                errors.setdefault("slug", []).extend(clash)
+            raise ValidationError(errors) from error
 
     def clean(self):
         # Publishing does not wait for the medical review: the page says plainly that it is pending.

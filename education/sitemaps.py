@@ -4,8 +4,12 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
+from django.utils import translation
 
-from education.models import Article, Topic
+from education.models import ORIGINAL_LANGUAGE, Article, Topic
+
+# The sitemap lists a Spanish list page only where it shows at least one Spanish article: a page
+# of English titles under Spanish headings is not a Spanish page a search engine should offer.
 
 
 class SiteUrlSitemap(Sitemap):
@@ -18,18 +22,25 @@ class SiteUrlSitemap(Sitemap):
         return urlsplit(settings.SITE_URL).netloc
 
 
+def _languages_with_articles():
+    found = set(Article.objects.published().values_list("language", flat=True).distinct())
+    return [code for code, _name in settings.LANGUAGES if code in found]
+
+
 class LearnIndexSitemap(SiteUrlSitemap):
     changefreq = "weekly"
     priority = 0.8
 
     def items(self):
-        return ["education:index"]
+        return _languages_with_articles()
 
-    def location(self, item):
-        return reverse(item)
+    def location(self, language):
+        with translation.override(language):
+            return reverse("education:index")
 
-    def lastmod(self, item):
-        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+    def lastmod(self, language):
+        articles = Article.objects.published().filter(language__in={language, ORIGINAL_LANGUAGE})
+        return articles.aggregate(latest=Max("updated_at"))["latest"]
 
 
 class TopicSitemap(SiteUrlSitemap):
@@ -37,10 +48,19 @@ class TopicSitemap(SiteUrlSitemap):
     priority = 0.6
 
     def items(self):
-        return Topic.objects.filter(Exists(Article.objects.published().filter(topic=OuterRef("pk"))))
+        items = []
+        for language in _languages_with_articles():
+            in_language = Article.objects.published().filter(language=language, topic=OuterRef("pk"))
+            items += [(topic, language) for topic in Topic.objects.filter(Exists(in_language))]
+        return items
 
-    def lastmod(self, topic):
-        return topic.updated_at
+    def location(self, item):
+        topic, language = item
+        with translation.override(language):
+            return topic.get_absolute_url()
+
+    def lastmod(self, item):
+        return item[0].updated_at
 
 
 class ArticleSitemap(SiteUrlSitemap):
@@ -48,7 +68,8 @@ class ArticleSitemap(SiteUrlSitemap):
     priority = 0.7
 
     def items(self):
-        return Article.objects.published().order_by("slug")
+        # Every published version, each at its own address (Article.get_absolute_url knows its language).
+        return Article.objects.published().order_by("slug", "language")
 
     def lastmod(self, article):
         return article.updated_at

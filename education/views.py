@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
@@ -44,27 +45,46 @@ def topic_detail(request, slug):
     return _render_cacheable(request, "education/topic_detail.html", page)
 
 
+def _language_links(request, versions):
+    """The language switch and hreflang alternates, limited to the versions of the article that exist."""
+    names = dict(settings.LANGUAGES)
+    current = translation.get_language()
+    return [
+        {
+            "code": code,
+            "name": names[code],
+            "url": url,
+            "absolute_url": request.build_absolute_uri(url),
+            "current": code == current,
+        }
+        for code, url in versions
+    ]
+
+
 @require_safe
 def article_detail(request, slug):
     page = pages.article_page(slug, user=request.user)
     if page is None:
         raise Http404("No such article.")
+    untranslated = page.context.get("untranslated", False)
+    template_name = "education/article_untranslated.html" if untranslated else "education/article_detail.html"
+    extra = {"language_links": _language_links(request, page.context["versions"])}
     if request.user.is_staff:
         # Staff see the live version, drafts included; it must never be kept by a proxy.
-        response = render(
-            request,
-            "education/article_detail.html",
-            {**page.context, "preview": not page.context["article"].is_published},
-        )
+        shown = page.context["original"] if untranslated else page.context["article"]
+        response = render(request, template_name, {**page.context, **extra, "preview": not shown.is_published})
         add_never_cache_headers(response)
         return response
-    return _render_cacheable(request, "education/article_detail.html", page)
+    return _render_cacheable(request, template_name, page, extra)
 
 
 @require_safe
 def search(request):
     query = request.GET.get("q", "").strip()
+    language = translation.get_language()
     results = []
     if query:
-        results = list(Article.objects.published().select_related("topic").search(query)[:MAX_SEARCH_RESULTS])
+        # Each language searches its own articles, with its own stemming; see ``education.search``.
+        found = Article.objects.published().in_language(language).select_related("topic").search(query, language)
+        results = [pages.localize_topic_of(article, language) for article in found[:MAX_SEARCH_RESULTS]]
     return render(request, "education/search.html", {"query": query, "results": results})

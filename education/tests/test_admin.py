@@ -13,6 +13,7 @@ def _form_data(article=None, **fields):
     data = {
         "title": "How TMS works",
         "slug": "how-tms-works",
+        "language": article.language if article else "en",
         "topic": topic.pk,
         "summary": "A plain explanation of TMS, a treatment that uses magnetic pulses.",
         "body": "TMS uses magnetic pulses.",

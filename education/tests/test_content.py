@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 import textstat
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
 
 from education import review
 from education.loader import CONTENT_DIR, article_sources, load_articles, parse_article
@@ -42,7 +44,7 @@ def loaded(db):
 
 
 def _text(slug):
-    return markdown_to_text(Article.objects.get(slug=slug).body)
+    return markdown_to_text(Article.objects.get(slug=slug, language="en").body)
 
 
 def test_there_are_at_least_twelve_articles_to_load():
@@ -64,7 +66,7 @@ def test_related_slugs_in_the_content_point_to_shipped_articles():
 
 def test_learn_lists_every_loaded_article(loaded, client):
     html = client.get("/learn/").content.decode()
-    articles = Article.objects.all()
+    articles = Article.objects.in_language("en")
     assert articles.count() >= 8
     for article in articles:
         assert f'href="{article.get_absolute_url()}"' in html
@@ -103,7 +105,8 @@ def test_every_reference_is_a_doi_or_a_stable_link(path: Path):
 
 
 def test_shipped_articles_say_their_review_is_pending_and_name_no_reviewer(loaded, client):
-    for article in Article.objects.all():
+    # The Spanish versions are checked in test_languages.py, in Spanish.
+    for article in Article.objects.in_language("en"):
         html = client.get(article.get_absolute_url()).content.decode()
         assert "Clinical review pending." in html, article.slug
         assert "Medically reviewed by" not in html and "Medical Director" not in html, article.slug
@@ -114,7 +117,9 @@ def test_every_loaded_article_page_shows_crisis_line_references_related_articles
     for article in Article.objects.prefetch_related("references", "related"):
         html = client.get(article.get_absolute_url()).content.decode()
         assert 'href="tel:988"' in html and 'href="tel:911"' in html, article.slug
-        assert f'href="/consultation/?article={article.slug}"' in html
+        with translation.override(article.language):
+            request_url = reverse("booking:request")
+        assert f'href="{request_url}?article={article.slug}"' in html
         for reference in article.references.all():
             assert f'href="{reference.url}"' in html
         assert article.related.exists(), article.slug
@@ -192,7 +197,9 @@ def test_spravato_article_states_the_current_label(loaded):
     assert "since january 2025" in text and "on its own" in text
     assert "not been shown to prevent suicide" in text
     assert "about half or more" in text
-    assert "dailymed.nlm.nih.gov" in Article.objects.get(slug="spravato-esketamine").references.first().url
+    assert (
+        "dailymed.nlm.nih.gov" in Article.objects.get(slug="spravato-esketamine", language="en").references.first().url
+    )
 
 
 def test_star_d_article_gives_each_step_and_says_the_total_is_disputed(loaded):
@@ -218,7 +225,7 @@ def test_loading_twice_adds_nothing_the_second_time(loaded):
 
 
 def test_loading_again_keeps_what_staff_changed_in_the_admin(loaded, client):
-    article = Article.objects.get(slug="tms-therapy")
+    article = Article.objects.get(slug="tms-therapy", language="en")
     article.title = "TMS at our clinic"
     article.save()
     article.references.all().delete()
@@ -226,7 +233,7 @@ def test_loading_again_keeps_what_staff_changed_in_the_admin(loaded, client):
     topic = Topic.objects.get(slug="tms")
     topic.name = "Magnetic stimulation (TMS)"
     topic.save()
-    Article.objects.get(slug="your-consultation").delete()
+    Article.objects.get(slug="your-consultation", language="en").delete()
 
     call_command("load_articles", stdout=StringIO())
 
@@ -236,13 +243,14 @@ def test_loading_again_keeps_what_staff_changed_in_the_admin(loaded, client):
     assert not article.related.exists()
     assert Topic.objects.get(slug="tms").name == "Magnetic stimulation (TMS)"
     # A shipped article that is missing is added back.
-    assert Article.objects.filter(slug="your-consultation").exists()
+    assert Article.objects.filter(slug="your-consultation", language="en").exists()
     assert "TMS at our clinic" in client.get(article.get_absolute_url()).content.decode()
 
 
 def test_load_initial_content_runs_the_article_loader(db):
     call_command("load_initial_content", stdout=StringIO())
-    assert Article.objects.count() == len(CONTENT_FILES)
+    assert Article.objects.in_language("en").count() == len(CONTENT_FILES)
+    assert Article.objects.in_language("es").count() == len(list((CONTENT_DIR / "es").glob("*.md")))
 
 
 def _write_article(content_dir: Path, body: str):
