@@ -323,6 +323,8 @@ def main():
     import django
 
     django.setup()
+    from django.conf import settings
+
     print(f"Seeding {args.staff} staff and {args.bookings} bookings ...")
     seeded = seed_ours(args)
     ours = measure_ours_in_process(args, seeded)
@@ -342,7 +344,7 @@ def main():
                 seconds=args.seconds,
                 connections=args.connections,
                 script=LUA,
-                script_args=[f"Cookie: sessionid={seeded['session']}"],
+                script_args=[f"Cookie: {settings.SESSION_COOKIE_NAME}={seeded['session']}"],
             )
         finally:
             web.stop()
