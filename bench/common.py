@@ -425,3 +425,38 @@ def goals_table(goals) -> str:
     lines = ["| Goal | Measured | Aim | Met |", "|---|---|---|---|"]
     lines += [f"| {goal} | {measured} | {aim} | {'yes' if met else 'no'} |" for goal, measured, aim, met in goals]
     return "\n".join(lines)
+
+
+# In production (DEBUG off) the CSRF cookie is "__Host-csrftoken" (clinic/settings.py);
+# open_form() and post_form() above look for and send "csrftoken", as on a laptop.
+PRODUCTION_CSRF_COOKIE = "__Host-csrftoken"
+
+
+def submit_form_as_browser(port: int, index: int, *, cookie: str = PRODUCTION_CSRF_COOKIE) -> tuple[int, str]:
+    """GET the form and POST it back with the CSRF cookie under its production name; returns
+    (status, Location)."""
+    import http.client
+    import urllib.parse
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", "/consultation/")
+        response = conn.getresponse()
+        html = response.read().decode()
+        cookies = response.headers.get_all("Set-Cookie") or []
+    finally:
+        conn.close()
+    if response.status != 200:
+        raise SystemExit(f"GET /consultation/ answered {response.status}")
+    csrf = next(c.split(";")[0].split("=", 1)[1] for c in cookies if c.startswith(f"{cookie}="))
+    hidden = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    body = urllib.parse.urlencode({**hidden, **form_fields(index)}, doseq=True)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"{cookie}={csrf}"}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("POST", "/consultation/", body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status, response.headers.get("Location", "")
+    finally:
+        conn.close()

@@ -73,12 +73,16 @@ def main():
         web = common.start_gunicorn(env, app="clinic.wsgi", port=port, workers=args.workers, log_path=tmp / "web.log")
         try:
             # One request the way a browser makes it (GET the form, POST it back) proves the set-up.
-            status, location, _ = common.submit_form(port, 0)
+            status, location = common.submit_form_as_browser(port, 0)
             if status != 302 or not location.endswith("/consultation/thanks/"):
                 raise SystemExit(f"The form did not accept a browser's submission: {status} {location}")
 
             url = f"http://127.0.0.1:{port}/consultation/"
-            script_args = [urllib.parse.quote(signed_started(), safe=""), str(random.randrange(1, 2**31))]
+            script_args = [
+                urllib.parse.quote(signed_started(), safe=""),
+                str(random.randrange(1, 2**31)),
+                common.PRODUCTION_CSRF_COOKIE,
+            ]
             wrk = {"connections": args.connections, "threads": args.threads, "script": LUA}
             if args.warmup:
                 common.run_wrk(url, seconds=args.warmup, script_args=script_args, **wrk)
@@ -86,7 +90,7 @@ def main():
             before = counts(database_url, redis_url)
             script_args[1] = str(int(script_args[1]) + 1)
             print(f"Measuring POST /consultation/ for {args.seconds} s ...")
-            result = common.run_wrk(url, seconds=args.seconds, script_args=script_args, **wrk)
+            result = common.run_wrk_with_cpu(web, url, seconds=args.seconds, script_args=script_args, **wrk)
             # Let the requests still in flight when wrk stopped finish.
             time.sleep(2)
             after = counts(database_url, redis_url)
@@ -97,7 +101,10 @@ def main():
 
     statuses = dict(part.split("=") for part in result["output"].split("bench-statuses: ")[1].split()[:2])
     made = {key: after[key] - before[key] for key in after}
-    print(f"  {result['rps']:.0f} POSTs/s, p50 {result['p50']:.2f} ms, p99 {result['p99']:.2f} ms")
+    print(
+        f"  {result['rps']:.0f} POSTs/s, p50 {result['p50']:.2f} ms, p99 {result['p99']:.2f} ms, "
+        f"{result['cpu_ms']:.2f} ms of server CPU per POST"
+    )
     print(f"  statuses {statuses}; created {made}")
     if int(statuses["other"]) or made["requests"] < result["requests"]:
         raise SystemExit(f"Some POSTs were not saved: {statuses}, {made}, wrk:\n{result['output']}{result['stderr']}")
