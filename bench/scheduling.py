@@ -542,15 +542,6 @@ def report(args, rows, ours, theirs, http, fairness) -> str:
         goals.insert(
             0,
             (
-                "Booking page server CPU per request, django-appointment's over ours (steadier on a busy machine)",
-                f"{cpu_ratio:.1f}x",
-                "3x",
-                cpu_ratio >= 3,
-            ),
-        )
-        goals.insert(
-            0,
-            (
                 "Booking page requests/s against django-appointment 3.12's, same run",
                 f"{page_ratio:.1f}x",
                 "3x",
