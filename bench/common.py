@@ -387,3 +387,76 @@ def submit_form(port: int, index: int) -> tuple[int, str, float]:
     sent_at = time.monotonic()
     status, location = post_form(port, csrf, fields)
     return status, location, sent_at
+
+
+# --- Added helpers: answers by status, server CPU per request, the goals table --------------
+
+
+def wrk_statuses(result: dict) -> dict:
+    """The "bench-statuses: 200=N other=M" (or 302=...) line a wrk script prints, as numbers."""
+    line = result["output"].split("bench-statuses: ", 1)[1].splitlines()[0]
+    return {key: int(value) for key, value in (part.split("=") for part in line.split())}
+
+
+def cpu_seconds(pids) -> float:
+    """User and system CPU time used so far by these processes (Linux /proc), in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def run_wrk_with_cpu(process: Process, url, **wrk) -> dict:
+    """run_wrk, adding the CPU time the server's worker processes spent per request (ms): on a
+    busy machine requests/s move with the other work, CPU per request much less."""
+    workers = process.children()
+    before = cpu_seconds(workers)
+    result = run_wrk(url, **wrk)
+    result["cpu_ms"] = (cpu_seconds(workers) - before) * 1000 / max(result["requests"], 1)
+    return result
+
+
+def goals_table(goals) -> str:
+    """Goals as ``| Goal | Measured | Aim | Met |`` rows, the same in every section; each goal is
+    (goal, measured text, aim text, met)."""
+    lines = ["| Goal | Measured | Aim | Met |", "|---|---|---|---|"]
+    lines += [f"| {goal} | {measured} | {aim} | {'yes' if met else 'no'} |" for goal, measured, aim, met in goals]
+    return "\n".join(lines)
+
+
+# In production (DEBUG off) the CSRF cookie is "__Host-csrftoken" (clinic/settings.py);
+# open_form() and post_form() above look for and send "csrftoken", as on a laptop.
+PRODUCTION_CSRF_COOKIE = "__Host-csrftoken"
+
+
+def submit_form_as_browser(port: int, index: int, *, cookie: str = PRODUCTION_CSRF_COOKIE) -> tuple[int, str]:
+    """GET the form and POST it back with the CSRF cookie under its production name; returns
+    (status, Location)."""
+    import http.client
+    import urllib.parse
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", "/consultation/")
+        response = conn.getresponse()
+        html = response.read().decode()
+        cookies = response.headers.get_all("Set-Cookie") or []
+    finally:
+        conn.close()
+    if response.status != 200:
+        raise SystemExit(f"GET /consultation/ answered {response.status}")
+    csrf = next(c.split(";")[0].split("=", 1)[1] for c in cookies if c.startswith(f"{cookie}="))
+    hidden = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    body = urllib.parse.urlencode({**hidden, **form_fields(index)}, doseq=True)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"{cookie}={csrf}"}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("POST", "/consultation/", body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status, response.headers.get("Location", "")
+    finally:
+        conn.close()

@@ -6,7 +6,8 @@
 -- The signed `started` value is made once by the Python script with the server's SECRET_KEY
 -- (the server runs with CONSULTATION_MIN_FILL_SECONDS=0, so one value is accepted all along).
 --
--- Arguments after `--`: <started, URL-encoded> <run number>
+-- Arguments after `--`: <started, URL-encoded> <run number> [<CSRF cookie name>]
+-- (the cookie is "__Host-csrftoken" in production, "csrftoken" on a laptop).
 
 local CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 local N = #CHARS
@@ -20,12 +21,13 @@ function setup(thread)
     table.insert(threads, thread)
 end
 
-local started, run, counter = "", 0, 0
+local started, run, counter, csrf_cookie = "", 0, 0, "csrftoken"
 local fixed = ""
 
 function init(args)
     started = args[1]
     run = tonumber(args[2])
+    csrf_cookie = args[3] or "csrftoken"
     math.randomseed(run * 7919 + thread_id * 104729)
     redirects, others = 0, 0
     fixed = "first_name=Dana&last_name=Whitfield&phone=%28202%29+555-0143&date_of_birth=1984-06-02"
@@ -69,7 +71,7 @@ function request()
         .. "&csrfmiddlewaretoken=" .. mask(secret)
     local headers = {
         ["Content-Type"] = "application/x-www-form-urlencoded",
-        ["Cookie"] = "csrftoken=" .. secret,
+        ["Cookie"] = csrf_cookie .. "=" .. secret,
     }
     return wrk.format("POST", "/consultation/", headers, body)
 end

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core import signing, validators
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -175,10 +176,16 @@ class ConsultationRequestForm(forms.Form):
             _('I have read the <a href="{}" target="_blank" rel="noopener">privacy notice</a> (opens in a new tab).'),
             reverse("privacy"),
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self._sms_fields = sms_fields
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """The layout, for rendering only: built when a page shows the form, not for every POST."""
+        sms_fields = self._sms_fields
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(
             Fieldset(
                 _("About you"),
                 Div(Div("first_name", css_class="col-sm-6"), Div("last_name", css_class="col-sm-6"), css_class="row"),
@@ -199,6 +206,7 @@ class ConsultationRequestForm(forms.Form):
             ),
             Submit("submit", _("Send my request"), css_class="btn-lg"),
         )
+        return helper
 
     def clean_article(self):
         # Where the visitor came from is nice to know, never a reason to refuse the form: a

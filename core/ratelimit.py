@@ -10,7 +10,8 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 from core.outage import redis_breaker
 
@@ -66,10 +67,24 @@ def hit(request, *, scope: str, limit: int, window_seconds: int) -> bool:
     if redis_breaker.is_open:
         return False
     try:
-        cache.add(key, 0, timeout=window_seconds + 5)
-        count = cache.incr(key)
+        count = _count(key, timeout=window_seconds + 5)
     except Exception as exc:
         redis_breaker.trip()
         logger.warning("Rate limit skipped: the cache did not answer (%s).", type(exc).__name__)
         return False
     return count > limit
+
+
+def _count(key: str, *, timeout: int) -> int:
+    """Add one to the key's count and return it. On Redis in one round trip: SET ... NX EX starts
+    the window only when the key is new (as cache.add does), then INCR; elsewhere with the cache's
+    own add and incr."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        full_key = backend.make_and_validate_key(key)
+        pipe = backend._cache.get_client(full_key, write=True).pipeline(transaction=False)
+        pipe.set(full_key, 0, ex=timeout, nx=True)
+        pipe.incr(full_key)
+        return pipe.execute()[1]
+    cache.add(key, 0, timeout=timeout)
+    return cache.incr(key)

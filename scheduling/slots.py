@@ -294,3 +294,44 @@ def open_days(
         "exclude_appointment_id": exclude_appointment_id,
     }
     return _cached("open-days", lookup, lambda: sorted(open_slots(**lookup, first_only=True)), fresh=fresh)
+
+
+@dataclass(frozen=True)
+class DayView:
+    """What the picker shows: the days with open times, the day shown and its times."""
+
+    open_days: list[date]
+    day: date | None
+    times: list[Slot]
+
+
+def day_view(*, wanted: date | None, **lookup) -> DayView:
+    """The open days and the times of the day asked for (or, when it has none, of the first open
+    day), in one cached value: one cache read for the whole page, whatever the number of staff or
+    bookings. Cleared with every other schedule value whenever a booking or the hours change."""
+
+    def build(fresh):
+        days = open_days(**lookup, fresh=fresh)
+        if wanted is not None and wanted not in days:
+            return None  # not stored: any date may be asked for, only open ones are kept
+        day = wanted or next(iter(days), None)
+        times = day_slots(**lookup, day=day, fresh=fresh) if day else []
+        if day is not None and not times and not fresh:
+            # The cached list of days was up to a minute old and that day has just filled up.
+            return build(fresh=True)
+        return DayView(open_days=days, day=day, times=times)
+
+    name = f"day-view:{wanted.isoformat() if wanted else ''}"
+    view = _cached(name, lookup, lambda: build(fresh=False))
+    if view is None:
+        return day_view(wanted=None, **lookup)
+    return view
+
+
+def bookable_choices() -> tuple[list[ConsultationType], list[Location]]:
+    """The active consultation types and locations, kept with the open times (staff changing
+    either clears them, see scheduling.admin.setup)."""
+    return schedule_cache.get_or_build(
+        "bookable-choices",
+        lambda: (list(ConsultationType.objects.filter(is_active=True)), list(Location.objects.filter(is_active=True))),
+    )

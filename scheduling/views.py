@@ -10,13 +10,15 @@ from datetime import datetime, time
 from functools import wraps
 
 from django.contrib import messages
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from booking.sessions import intake_open_in_this_browser, thanks_request
-from scheduling import links, services, slots, waitlist
+from booking.models import ConsultationRequest
+from booking.sessions import THANKS_SESSION_KEY, intake_open_in_this_browser, thanks_request
+from scheduling import links, page_cache, services, slots, waitlist
 from scheduling.emails import change_window_hours, clock_text, when_text
 from scheduling.models import Appointment, ConsultationType, Location, WaitlistOffer
 from scheduling.picker import COMMON_TIME_ZONES, Choice, parse_start
@@ -42,13 +44,33 @@ def appointment_required(view):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def book(request):
-    consultation = thanks_request(request)
+    consultation = _thanks_request_for_booking(request)
     if consultation is None:
         return redirect("booking:request")
-    if existing := Appointment.objects.booked().filter(request=consultation).first():
-        request.session[MANAGE_SESSION_KEY] = existing.pk
+    if consultation.booked_id:
+        request.session[MANAGE_SESSION_KEY] = consultation.booked_id
         return redirect("scheduling:manage")
+    if request.method == "GET":
+        return page_cache.picker_page(
+            request,
+            reference=consultation.reference,
+            render=lambda: _picker(request, consultation=consultation, holes=True),
+        )
     return _picker(request, consultation=consultation)
+
+
+def _thanks_request_for_booking(request):
+    """The request this browser has just sent, with its booked appointment's id if it has one, in
+    one query. Showing the times needs only its reference; booking one needs the whole request."""
+    stored = request.session.get(THANKS_SESSION_KEY)
+    if not stored or not stored.get("id"):
+        return None
+    requests = ConsultationRequest.objects.filter(pk=stored["id"]).annotate(
+        booked_id=Subquery(Appointment.objects.booked().filter(request=OuterRef("pk")).values("pk")[:1])
+    )
+    if request.method != "POST":
+        requests = requests.only("pk", "reference")
+    return requests.first()
 
 
 @never_cache
@@ -202,15 +224,19 @@ def _offer_page(request, offer, *, reason, status=200):
     )
 
 
-def _picker(request, *, consultation, appointment=None):
-    """The slot picker, for a first booking or to move ``appointment``."""
+def _picker(request, *, consultation, appointment=None, holes=False):
+    """The slot picker, for a first booking or to move ``appointment``.
+
+    Showing it takes no query beyond the session and the request: the types, locations, open days
+    and the day's times come from the schedule cache, which every booking and change clears. With
+    ``holes``, the patient's own values are left as page_cache.HOLES, to be kept and filled in."""
+    holes = page_cache.HOLES if holes else {}
     if appointment:
         types, locations = [appointment.consultation_type], [appointment.location]
     else:
-        types = list(ConsultationType.objects.filter(is_active=True))
-        locations = list(Location.objects.filter(is_active=True))
+        types, locations = slots.bookable_choices()
         if not types or not locations:
-            return render(request, "scheduling/nothing_open.html", {"reference": consultation.reference})
+            return render(request, "scheduling/nothing_open.html", {"reference": consultation.reference, **holes})
     data = request.POST if request.method == "POST" else request.GET
     choice = Choice.from_data(data, types=types, locations=locations)
     exclude = appointment.pk if appointment else None
@@ -245,26 +271,25 @@ def _picker(request, *, consultation, appointment=None):
                 return redirect("scheduling:booked")
 
     # The list of days needs only whether each has an open time; the chosen day needs them all.
-    lookup = {
-        "consultation_type": choice.consultation_type,
-        "location": choice.location,
-        "exclude_appointment_id": exclude,
-    }
-    open_days = slots.open_days(**lookup)
-    if not open_days and not appointment:
+    shown_day = slots.day_view(
+        wanted=choice.day,
+        consultation_type=choice.consultation_type,
+        location=choice.location,
+        exclude_appointment_id=exclude,
+    )
+    if not shown_day.open_days and not appointment:
         return render(
             request,
             "scheduling/nothing_open.html",
-            {"reference": consultation.reference, "choice": choice, "types": types, "locations": locations},
+            {"reference": consultation.reference, "choice": choice, "types": types, "locations": locations, **holes},
         )
-    day, day_slots = _day_and_times(choice.day, open_days, lookup)
-    if day is not None and not day_slots:
-        # The cached list of days was a minute old and that day has just filled up.
-        open_days = slots.open_days(**lookup, fresh=True)
-        day, day_slots = _day_and_times(choice.day, open_days, lookup, fresh=True)
+    day = shown_day.day
     tz = choice.location.tz
     patient_tz = choice.patient_tz if choice.patient_tz and choice.patient_tz.key != tz.key else None
-    shown = alternatives or day_slots
+    shown = alternatives or shown_day.times
+    # Every link to a day differs only by the day: the rest of the query string is made once.
+    query_prefix = choice.query(day="")
+    query_prefix = query_prefix + "&day=" if query_prefix else "day="
     context = {
         "appointment": appointment if exclude else None,
         "reference": consultation.reference,
@@ -274,8 +299,8 @@ def _picker(request, *, consultation, appointment=None):
         "show_filters": not exclude and (len(types) > 1 or len(locations) > 1),
         "days": [
             # Formatted here rather than with the template's date filter: thirty of them per page.
-            {"label": f"{d:%a}, {d:%b} {d.day}", "query": choice.query(day=d.isoformat()), "current": d == day}
-            for d in open_days
+            {"label": f"{d:%a}, {d:%b} {d.day}", "query": query_prefix + d.isoformat(), "current": d == day}
+            for d in shown_day.open_days
         ],
         "day": day,
         "times": [_time_option(slot, tz, patient_tz, with_date=bool(alternatives)) for slot in shown],
@@ -286,21 +311,16 @@ def _picker(request, *, consultation, appointment=None):
         "patient_tz": patient_tz.key if patient_tz else "",
         "time_zones": COMMON_TIME_ZONES,
         "form_action": request.path,
+        **holes,
     }
-    return render(request, "scheduling/book.html", context, status=409 if alternatives else 200)
+    response = render(request, "scheduling/book.html", context, status=409 if alternatives else 200)
+    response.keepable = bool(holes) and not error and not exclude and page_cache.keepable(request, choice, day)
+    return response
 
 
 def _zone_label(day, tz):
     moment = datetime.combine(day, time(12), tzinfo=tz) if day else timezone.localtime(timezone.now(), tz)
     return moment.strftime("%Z")
-
-
-def _day_and_times(wanted, open_days, lookup, fresh=False):
-    """The day asked for when it has open times, else the first that has; and its times."""
-    day = wanted if wanted in open_days else next(iter(open_days), None)
-    if day is None:
-        return None, []
-    return day, slots.day_slots(**lookup, day=day, fresh=fresh)
 
 
 def _time_option(slot, tz, patient_tz, *, with_date):

@@ -51,11 +51,6 @@ def consultation_request_create(
     returns the first request instead of creating another. ``sms_consent_text``, the consent
     words the patient ticked, records their yes to reminder texts.
     """
-    if submission_token is not None:
-        existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
-        if existing:
-            return CreatedRequest(request=existing, browser_link_id=None, created=False)
-
     request = ConsultationRequest(
         first_name=first_name,
         last_name=last_name,
@@ -78,8 +73,9 @@ def consultation_request_create(
     # A crisis phrase in the message asks a staff member to read it (booking/crisis.py).
     request.free_text_flags = crisis.free_text_flags(message)
     request.free_text_review = bool(request.free_text_flags)
-    # Uniqueness is left to the database: a twin submission committing meanwhile shows up as
-    # the IntegrityError handled below, not as a validation error.
+    # Uniqueness is left to the database: a repeated submission (a double click, a refresh, a twin
+    # committing meanwhile) shows up as the IntegrityError handled below, not as a validation
+    # error. Not looking first saves a query on every new request, which is nearly all of them.
     request.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
@@ -90,7 +86,7 @@ def consultation_request_create(
             email_queue(request=request, kind=Email.Kind.REQUEST_RECEIVED)
             email_queue(request=request, kind=Email.Kind.STAFF_NEW_REQUEST)
     except IntegrityError:
-        # Two identical submissions raced each other; the first one won.
+        # The same form was sent before (or at the same moment); the first one stands.
         existing = ConsultationRequest.objects.filter(submission_token=submission_token).first()
         if submission_token is None or existing is None:
             raise

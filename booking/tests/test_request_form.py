@@ -208,3 +208,26 @@ def test_the_thanks_page_promises_the_contact_method_the_patient_chose(client, m
     thanks = " ".join(client.get("/consultation/thanks/").content.decode().split())
     assert promise in thanks
     assert not_said not in thanks
+
+
+def test_the_same_form_sent_twice_is_saved_once_and_shows_the_same_reference(client, settings):
+    """A double click or a refresh after sending: one request, one pair of emails, the same page."""
+    settings.STAFF_NOTIFICATION_EMAILS = ["coordinator@clinic.example"]
+    data = valid_form_data()
+    assert client.post(URL, data)["Location"] == "/consultation/thanks/"
+    first = client.get("/consultation/thanks/").content.decode()
+
+    again = Client()
+    assert again.post(URL, data)["Location"] == "/consultation/thanks/"
+    request = ConsultationRequest.objects.get()
+    assert request.reference in first
+    assert request.reference in again.get("/consultation/thanks/").content.decode()
+    assert Email.objects.filter(request=request).count() == 2
+
+
+def test_a_new_request_is_saved_with_a_fixed_number_of_queries(client, settings, django_assert_num_queries):
+    settings.STAFF_NOTIFICATION_EMAILS = ["coordinator@clinic.example"]
+    # The request, its intake link and its two emails in one transaction; the session after it.
+    with django_assert_num_queries(10):
+        response = client.post(URL, valid_form_data())
+    assert response.status_code == 302 and ConsultationRequest.objects.count() == 1
