@@ -98,11 +98,14 @@ def _phone_typed(text: str) -> str:
 
 
 def _name_matches(text: str) -> Q:
-    """Every word in the first or the last name, anywhere in it, in any case (the trigram
-    indexes of booking migration 0015 serve these on PostgreSQL)."""
+    """Every word in the first or the last name, in any case: anywhere in it, or at its start
+    for a word of one or two letters. The trigram indexes of booking migration 0015 serve both
+    on PostgreSQL; they cannot narrow "anywhere" for fewer than three letters, and "Jo" is
+    most often the start of a name anyway."""
     matches = Q()
     for word in text.split():
-        matches &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        lookup = "icontains" if len(word) >= 3 else "istartswith"
+        matches &= Q(**{f"first_name__{lookup}": word}) | Q(**{f"last_name__{lookup}": word})
     return matches
 
 

@@ -94,6 +94,12 @@ def test_part_of_a_name_finds_every_request_with_it_and_no_other(staff, patients
     assert shown(staff, {"q": "zzyzx"}) == []
 
 
+def test_one_or_two_letters_find_names_that_start_with_them(staff, patients):
+    # "an" is inside Dana and Danny, but only Ana's name starts with it.
+    assert shown(staff, {"q": "an"}) == [patients["ana"]]
+    assert set(shown(staff, {"q": "D"})) == {patients["dana"], patients["danny"]}
+
+
 def test_a_name_of_eight_letters_that_looks_like_a_code_is_still_found(staff, patients):
     # S, A, N, D, B, E, R, G are all letters of reference codes.
     assert shown(staff, {"q": "Sandberg"}) == [patients["ana"]]
@@ -184,6 +190,7 @@ def plan(queryset) -> str:
         ("(617) 555-0143", "request_phone"),
         ("abcd-efgh", "booking_consultationrequest_reference"),
         ("whitf", "request_last_name_trgm"),
+        ("wh", "request_last_name_trgm"),
     ],
 )
 def test_each_search_is_served_by_an_index(postgres, patients, text, index):
