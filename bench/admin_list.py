@@ -509,7 +509,8 @@ def write_results(args, rows, counts, results, verified):
         "|---|---:|---:|---|",
     ]
     for result in results:
-        met = "yes" if result["median"] < AIM_MS else "no"
+        # Judged on the figure as shown: "250 ms" is not under 250 ms.
+        met = "yes" if round(result["median"]) < AIM_MS else "no"
         lines.append(f"| {result['label']} | {result['median']:.0f} ms | < {AIM_MS} ms | {met} |")
     lines += [
         "",
