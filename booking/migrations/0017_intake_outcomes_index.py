@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("booking", "0015_request_list_search_and_order_indexes"),
+        ("booking", "0016_request_list_search_and_order_indexes"),
     ]
 
     operations = [

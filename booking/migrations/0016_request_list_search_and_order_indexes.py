@@ -35,7 +35,7 @@ def drop_trigram_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("booking", "0014_consultation_request_language"),
+        ("booking", "0015_intake_phq9_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
