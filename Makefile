@@ -127,9 +127,15 @@ clean:
 # On-demand benchmarks, never part of `make test`: each needs the local PostgreSQL and Redis,
 # uses its own database and Redis number, and rewrites its section of bench/RESULTS.md.
 .PHONY: bench
+# Every script in turn (bench/lcp.py when it is there), then every goal of bench/RESULTS.md;
+# the summary marks the sections this run did not rewrite. A failed script does not stop the
+# others; the target fails at the end, after the summary.
+BENCH_SCRIPTS := article_page consultation_posts submit_to_email admin_list scheduling \
+	$(if $(wildcard bench/lcp.py),lcp)
+bench: BENCH_STARTED := $(shell date -u '+%Y-%m-%d %H:%M')
 bench: $(VENV)/.installed-dev
-	$(PY) -m bench.article_page
-	$(PY) -m bench.consultation_posts
-	$(PY) -m bench.submit_to_email
-	$(PY) -m bench.admin_list
-	$(PY) -m bench.scheduling
+	@failed=""; for script in $(BENCH_SCRIPTS); do \
+	  echo "== bench.$$script"; $(PY) -m bench.$$script || failed="$$failed $$script"; \
+	done; \
+	$(PY) -m bench.summary --since "$(BENCH_STARTED)"; \
+	if [ -n "$$failed" ]; then echo "These benchmarks failed:$$failed" >&2; exit 1; fi

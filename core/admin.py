@@ -1,6 +1,8 @@
 """Admin building blocks every app uses: audited views of health data, read-only records,
 a paginator for big tables, and the audit trail's own page."""
 
+import json
+
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connection
@@ -104,22 +106,34 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 class LargeTablePaginator(Paginator):
-    """Counting every row of a big table on each page load is slow on PostgreSQL; when the
-    list is not filtered, the planner's estimate is close enough for page numbers."""
+    """Counting every row of a big table on each page load is slow on PostgreSQL (a filter that
+    keeps 700,000 of a million requests takes longer to count than the page takes to show).
+    Up to ``exact_up_to`` rows are counted; beyond that, the planner's estimate is close enough
+    for page numbers: the table's own for an unfiltered list, the plan's for a filtered one.
+    Keep ``exact_up_to`` above the admin's ``list_max_show_all``: a list whose count is below
+    that may be shown whole, and an estimate is never below what was counted."""
+
+    exact_up_to = 10_000
 
     @cached_property
     def count(self):
-        query = self.object_list.query
-        if connection.vendor == "postgresql" and not query.where:
+        if connection.vendor != "postgresql":
+            return super().count
+        queryset = self.object_list.order_by()
+        # Counting stops after exact_up_to + 1 rows, however many match.
+        counted = queryset.values("pk")[: self.exact_up_to + 1].count()
+        if counted <= self.exact_up_to:
+            return counted
+        if not queryset.query.where:
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                    [self.object_list.model._meta.db_table],
+                    [queryset.model._meta.db_table],
                 )
                 estimate = cursor.fetchone()[0]
-            if estimate > 10_000:
-                return estimate
-        return super().count
+        else:
+            estimate = json.loads(queryset.explain(format="json"))[0]["Plan"]["Plan Rows"]
+        return max(int(estimate), counted)
 
 
 @admin.register(AuditEvent)
