@@ -5,7 +5,9 @@ from django.utils import translation
 def _article(slug):
     from education.models import Article
 
-    found = Article.objects.filter(slug=slug).only("title", "slug").first()
+    # Staff read the English title; a Spanish-only article shows its own.
+    versions = Article.objects.filter(slug=slug).only("title", "slug", "language")
+    found = versions.filter(language="en").first() or versions.first()
     return (found.title, found.get_absolute_url()) if found else None
 
 

@@ -27,7 +27,6 @@ STAFF_ONLY_FOLDERS = ("/admin/",)
 # Templates whose Spanish is being written now, in other branches of the work on Spanish. Each
 # prefix comes out of this list when its translation lands; the list then ends up empty.
 TRANSLATION_IN_PROGRESS = (
-    "education/",
     "scheduling/",
 )
 
