@@ -343,7 +343,12 @@ def form_fields(index: int, **overrides) -> dict:
     return fields
 
 
-def open_form(port: int) -> tuple[str, dict]:
+# The benchmarks run production settings (DEBUG off), where the CSRF cookie is "__Host-csrftoken"
+# (clinic/settings.py); on a laptop it would be "csrftoken".
+PRODUCTION_CSRF_COOKIE = "__Host-csrftoken"
+
+
+def open_form(port: int, cookie: str = PRODUCTION_CSRF_COOKIE) -> tuple[str, dict]:
     """GET the form: its CSRF cookie and hidden fields (the cookie is Secure in production,
     which a cookie jar would not send back over plain HTTP, so it is handled by hand)."""
     import http.client
@@ -358,18 +363,18 @@ def open_form(port: int) -> tuple[str, dict]:
         conn.close()
     if response.status != 200:
         raise SystemExit(f"GET /consultation/ answered {response.status}")
-    csrf = next(c.split(";")[0].split("=", 1)[1] for c in cookies if c.startswith("csrftoken="))
+    csrf = next(c.split(";")[0].split("=", 1)[1] for c in cookies if c.startswith(f"{cookie}="))
     hidden = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', html))
     return csrf, hidden
 
 
-def post_form(port: int, csrf: str, fields: dict) -> tuple[int, str]:
+def post_form(port: int, csrf: str, fields: dict, cookie: str = PRODUCTION_CSRF_COOKIE) -> tuple[int, str]:
     """POST a filled-in form; returns the status and the Location header."""
     import http.client
     import urllib.parse
 
     body = urllib.parse.urlencode(fields, doseq=True)
-    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf}"}
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"{cookie}={csrf}"}
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         conn.request("POST", "/consultation/", body=body, headers=headers)
@@ -387,6 +392,12 @@ def submit_form(port: int, index: int) -> tuple[int, str, float]:
     sent_at = time.monotonic()
     status, location = post_form(port, csrf, fields)
     return status, location, sent_at
+
+
+def submit_form_as_browser(port: int, index: int) -> tuple[int, str]:
+    """GET the form and POST it back as a browser does; returns (status, Location)."""
+    csrf, hidden = open_form(port)
+    return post_form(port, csrf, {**hidden, **form_fields(index)})
 
 
 # --- Added helpers: answers by status, server CPU per request, the goals table --------------
@@ -425,38 +436,3 @@ def goals_table(goals) -> str:
     lines = ["| Goal | Measured | Aim | Met |", "|---|---|---|---|"]
     lines += [f"| {goal} | {measured} | {aim} | {'yes' if met else 'no'} |" for goal, measured, aim, met in goals]
     return "\n".join(lines)
-
-
-# In production (DEBUG off) the CSRF cookie is "__Host-csrftoken" (clinic/settings.py);
-# open_form() and post_form() above look for and send "csrftoken", as on a laptop.
-PRODUCTION_CSRF_COOKIE = "__Host-csrftoken"
-
-
-def submit_form_as_browser(port: int, index: int, *, cookie: str = PRODUCTION_CSRF_COOKIE) -> tuple[int, str]:
-    """GET the form and POST it back with the CSRF cookie under its production name; returns
-    (status, Location)."""
-    import http.client
-    import urllib.parse
-
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", "/consultation/")
-        response = conn.getresponse()
-        html = response.read().decode()
-        cookies = response.headers.get_all("Set-Cookie") or []
-    finally:
-        conn.close()
-    if response.status != 200:
-        raise SystemExit(f"GET /consultation/ answered {response.status}")
-    csrf = next(c.split(";")[0].split("=", 1)[1] for c in cookies if c.startswith(f"{cookie}="))
-    hidden = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', html))
-    body = urllib.parse.urlencode({**hidden, **form_fields(index)}, doseq=True)
-    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"{cookie}={csrf}"}
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("POST", "/consultation/", body=body, headers=headers)
-        response = conn.getresponse()
-        response.read()
-        return response.status, response.headers.get("Location", "")
-    finally:
-        conn.close()
