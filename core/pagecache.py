@@ -1,0 +1,282 @@
+"""Whole public pages kept in the cache and sent again without rendering.
+
+A page is the same for every visitor who is not signed in (no session, no message waiting):
+the articles, topics, the home page, the clinic's own pages, in each language. Such a page is
+stored once (its bytes, its headers, a gzip copy) and later visitors get the stored bytes
+before sessions, CSRF, authentication or templates run.
+
+What keeps this safe:
+
+- Only addresses listed in ``settings.PAGE_CACHE_PATHS`` are considered, only for GET and
+  HEAD without a query string, and only when the visitor sends no cookie but the CSRF cookie
+  (a session or a waiting message would change the page).
+- A response is stored only when it is a 200 HTML page that sets no cookie, says nothing
+  against sharing (``private``, ``no-store``, ``no-cache``) and holds no CSRF token. A page with
+  a form (the consultation request) therefore always renders, with its own token.
+- Every key carries a version kept in Redis (core.caching.VersionedCache): saving any model
+  in ``settings.PAGE_CACHE_MODELS`` (admin, services, the content loader, the shell) replaces
+  it, so the next visitor on every web machine gets the edited page. Each process also keeps
+  the pages in memory; the version is still read from Redis on every request, so memory never
+  answers with an old page.
+- When Redis is down or hung the cache steps aside: pages are rendered as without it.
+
+The security headers are the same on both paths: the Content-Security-Policy (no nonce, so
+the same for everyone) and X-Frame-Options are stored with the page; HSTS, Referrer-Policy,
+X-Content-Type-Options, COOP and Permissions-Policy are added by the middleware above this
+one, on every response.
+
+Compression (gzip) is applied to these pages only, once when stored. Pages with a CSRF token
+or anything personal are never stored, so never compressed here (BREACH needs a secret and
+attacker-controlled text in the same compressed response).
+"""
+
+import gzip
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
+from django.utils.translation import get_language_from_path
+
+from core.caching import VersionedCache
+from core.outage import cache_get, cache_set, redis_breaker
+
+pages = VersionedCache("pagecache", timeout=lambda: settings.PAGE_CACHE_SECONDS)
+
+# Headers that belong to one connection or are recomputed when the page is sent.
+_NOT_STORED = {"content-length", "connection", "keep-alive", "transfer-encoding", "date", "set-cookie"}
+_REFUSING = re.compile(r"\b(private|no-store|no-cache)\b", re.IGNORECASE)
+# Smaller pages gain nothing from compression.
+_GZIP_MIN_BYTES = 200
+# What a stored page was answered from, for operators (curl -I) and the nginx in front.
+STATUS_HEADER = "X-Page-Cache"
+
+
+class _Memory:
+    """The pages this process served last, by full key (version included), oldest dropped first."""
+
+    def __init__(self):
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > settings.PAGE_CACHE_MEMORY_PAGES:
+                self._entries.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
+
+memory = _Memory()
+_release = None
+
+
+def release() -> str:
+    """What this deployment renders with: a new template, translation or static file build
+    gives new keys, so a page stored by the previous release is never sent by this one."""
+    global _release
+    if _release is None:
+        digest = hashlib.sha256(settings.PAGE_CACHE_RELEASE.encode())
+        roots = [Path(d) for t in settings.TEMPLATES for d in t.get("DIRS", [])]
+        roots += [Path(p) for p in settings.LOCALE_PATHS]
+        for root in roots:
+            for path in sorted(root.rglob("*")):
+                if path.suffix in {".html", ".txt", ".mo"} and path.is_file():
+                    digest.update(path.as_posix().encode())
+                    digest.update(path.read_bytes())
+        manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+        if manifest.is_file():
+            digest.update(manifest.read_bytes())
+        _release = digest.hexdigest()[:16]
+    return _release
+
+
+def _current_version():
+    """The version in Redis, or None when Redis cannot be asked (the cache then steps aside)."""
+    version = cache_get(pages._version_key)
+    if version is None:
+        if redis_breaker.is_open:
+            return None
+        version = pages.version()  # first use: create it
+        if redis_breaker.is_open:
+            return None
+    return version
+
+
+def _path_allowed(path: str) -> bool:
+    return any(pattern.match(path) for pattern in _patterns())
+
+
+_compiled = None
+
+
+def _patterns():
+    global _compiled
+    if _compiled is None or _compiled[0] is not settings.PAGE_CACHE_PATHS:
+        _compiled = (settings.PAGE_CACHE_PATHS, [re.compile(p) for p in settings.PAGE_CACHE_PATHS])
+    return _compiled[1]
+
+
+def request_key(request):
+    """The key of the page this request asks for, or None when it must be rendered."""
+    if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
+        return None
+    if request.META.get("QUERY_STRING") or "HTTP_AUTHORIZATION" in request.META:
+        return None
+    if any(name != settings.CSRF_COOKIE_NAME for name in request.COOKIES):
+        return None
+    path = request.path
+    if not _path_allowed(path):
+        return None
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None  # Django answers it as usual
+    language = get_language_from_path(path) or settings.LANGUAGE_CODE
+    scheme = "https" if request.is_secure() else "http"
+    digest = hashlib.sha256(f"{scheme}://{host}{path}|{language}|{release()}".encode()).hexdigest()[:32]
+    return digest
+
+
+def _storable(request, response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    if _REFUSING.search(response.get("Cache-Control", "")):
+        return False
+    # The page asked for a CSRF token (a form, or a token in a script's data): never shared.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or b"csrfmiddlewaretoken" in response.content:
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+def _entry_from(response):
+    body = response.content
+    headers = [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED]
+    # From the bytes sent, not the view's: a view's validator may not cover the brand or language.
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    headers = [(k, v) for k, v in headers if k.lower() != "etag"]
+    compressed = None
+    if len(body) >= _GZIP_MIN_BYTES:
+        compressed = gzip.compress(body, compresslevel=9, mtime=0)
+        if len(compressed) >= len(body):
+            compressed = None
+    return {"headers": headers, "body": body, "gzip": compressed, "etag": etag}
+
+
+def _gzip_etag(etag: str) -> str:
+    # A different representation needs a different validator (RFC 9110, 8.8.3).
+    return etag[:-1] + '-gzip"'
+
+
+def _accepts_gzip(request) -> bool:
+    for part in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "*"):
+            q = re.search(r"q\s*=\s*([\d.]+)", params)
+            return not q or float(q.group(1)) > 0
+    return False
+
+
+def response_from(request, entry, status: str):
+    compressed = entry["gzip"] is not None and _accepts_gzip(request)
+    body = entry["gzip"] if compressed else entry["body"]
+    etag = _gzip_etag(entry["etag"]) if compressed else entry["etag"]
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match:
+        sent = [tag.removeprefix("W/") for tag in parse_etags(if_none_match)]
+        if "*" in sent or etag in sent:
+            response = HttpResponseNotModified()
+            for name, value in entry["headers"]:
+                if name.lower() in ("cache-control", "vary", "content-security-policy", "x-frame-options"):
+                    response.headers[name] = value
+            response.headers["ETag"] = etag
+            _finish(response, status)
+            return response
+    response = HttpResponse(b"" if request.method == "HEAD" else body)
+    for name, value in entry["headers"]:
+        response.headers[name] = value
+    response.headers["ETag"] = etag
+    response.headers["Content-Length"] = str(len(body))
+    if compressed:
+        response.headers["Content-Encoding"] = "gzip"
+    _finish(response, status)
+    return response
+
+
+def _finish(response, status):
+    # Both forms of the page say so, or a shared cache could hand gzip to a client without it.
+    patch_vary_headers(response, ("Accept-Encoding",))
+    response.headers[STATUS_HEADER] = status
+
+
+class PageCacheMiddleware:
+    """Answers public pages from the cache; stores what it rendered for the next visitor."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = request_key(request)
+        version = _current_version() if key else None
+        if version is None:
+            return self.get_response(request)
+        full_key = f"pagecache:{version}:{key}"
+        entry = memory.get(full_key)
+        if entry is None:
+            entry = cache_get(full_key)
+            if entry is not None:
+                memory.put(full_key, entry)
+        if entry is not None:
+            return response_from(request, entry, "hit")
+
+        response = self.get_response(request)
+        if not _storable(request, response):
+            return response
+        entry = _entry_from(response)
+        cache_set(full_key, entry, pages.timeout)
+        memory.put(full_key, entry)
+        # This visitor gets the stored form too, so the first and later answers match.
+        return response_from(request, entry, "stored")
+
+
+def invalidate():
+    """Forget every stored page (on every web machine: the version lives in Redis)."""
+    pages.invalidate()
+
+
+def _content_changed(sender, **kwargs):
+    meta = getattr(sender, "_meta", None)
+    if meta is None:
+        return
+    watched = settings.PAGE_CACHE_MODELS
+    if meta.app_label in watched or meta.label_lower in watched:
+        invalidate()
+
+
+def connect_signals():
+    """Every write path that goes through the ORM's save/delete (admin, services, the loader,
+    the shell, fixtures) replaces the version; bulk ``update()`` calls must call invalidate()."""
+    post_save.connect(_content_changed, dispatch_uid="pagecache-save")
+    post_delete.connect(_content_changed, dispatch_uid="pagecache-delete")
+    m2m_changed.connect(_content_changed, dispatch_uid="pagecache-m2m")
