@@ -387,3 +387,15 @@ def submit_form(port: int, index: int) -> tuple[int, str, float]:
     sent_at = time.monotonic()
     status, location = post_form(port, csrf, fields)
     return status, location, sent_at
+
+
+# --- Goals: one table per section, the same columns everywhere -------------------------------
+
+
+def goals_table(goals) -> list[str]:
+    """``| Goal | Measured | Aim | Met |`` rows from (goal, measured text, aim text, met) tuples;
+    every benchmark section uses these columns, so the rows can be collected across sections."""
+    lines = ["| Goal | Measured | Aim | Met |", "|---|---:|---:|---|"]
+    for goal, measured, aim, met in goals:
+        lines.append(f"| {goal} | {measured} | {aim} | {'yes' if met else 'no'} |")
+    return lines

@@ -39,10 +39,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.core.signals import setting_changed
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_vary_headers
-from django.utils.http import parse_etags
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language_from_path
 
 from core.caching import VersionedCache
@@ -53,6 +54,8 @@ pages = VersionedCache("pagecache", timeout=lambda: settings.PAGE_CACHE_SECONDS)
 # Headers that belong to one connection or are recomputed when the page is sent.
 _NOT_STORED = {"content-length", "connection", "keep-alive", "transfer-encoding", "date", "set-cookie"}
 _REFUSING = re.compile(r"\b(private|no-store|no-cache)\b", re.IGNORECASE)
+# What a 304 repeats of the page's headers (RFC 9110, 15.4.5), and the policies of this site.
+_KEPT_ON_304 = {"cache-control", "vary", "expires", "content-location", "content-security-policy", "x-frame-options"}
 # Smaller pages gain nothing from compression.
 _GZIP_MIN_BYTES = 200
 # What a stored page was answered from, for operators (curl -I) and the nginx in front.
@@ -202,17 +205,16 @@ def response_from(request, entry, status: str):
     compressed = entry["gzip"] is not None and _accepts_gzip(request)
     body = entry["gzip"] if compressed else entry["body"]
     etag = _gzip_etag(entry["etag"]) if compressed else entry["etag"]
-    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
-    if if_none_match:
-        sent = [tag.removeprefix("W/") for tag in parse_etags(if_none_match)]
-        if "*" in sent or etag in sent:
-            response = HttpResponseNotModified()
-            for name, value in entry["headers"]:
-                if name.lower() in ("cache-control", "vary", "content-security-policy", "x-frame-options"):
-                    response.headers[name] = value
-            response.headers["ETag"] = etag
-            _finish(response, status)
-            return response
+    last_modified = parse_http_date_safe(dict(entry["headers"]).get("Last-Modified", ""))
+    # Django's own rules (If-None-Match first, weak comparison, then If-Modified-Since).
+    answer = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if answer is not None:
+        for name, value in entry["headers"]:
+            if name.lower() in _KEPT_ON_304:
+                answer.headers[name] = value
+        answer.headers["ETag"] = etag
+        _finish(answer, status)
+        return answer
     response = HttpResponse(b"" if request.method == "HEAD" else body)
     for name, value in entry["headers"]:
         response.headers[name] = value
@@ -280,3 +282,13 @@ def connect_signals():
     post_save.connect(_content_changed, dispatch_uid="pagecache-save")
     post_delete.connect(_content_changed, dispatch_uid="pagecache-delete")
     m2m_changed.connect(_content_changed, dispatch_uid="pagecache-m2m")
+    # Settings change only in tests (override_settings); a page built under the old ones is old.
+    setting_changed.connect(_settings_changed, dispatch_uid="pagecache-settings")
+
+
+def _settings_changed(**kwargs):
+    global _release
+    memory.clear()
+    pages._bump()
+    if kwargs.get("setting") in ("TEMPLATES", "LOCALE_PATHS", "STATIC_ROOT", "PAGE_CACHE_RELEASE"):
+        _release = None
