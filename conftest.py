@@ -80,5 +80,4 @@ def _stored_pages_forgotten():
     earlier test must not answer for this one's data."""
     from core import pagecache
 
-    pagecache.memory.clear()
-    pagecache.pages._bump()
+    pagecache.reset()

@@ -274,6 +274,9 @@ EDUCATION_MAX_AGE_SECONDS = env.int("EDUCATION_MAX_AGE_SECONDS", default=300)
 # translations and the static manifest are part of the key anyway.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=EDUCATION_CACHE_SECONDS)
 PAGE_CACHE_MEMORY_PAGES = env.int("PAGE_CACHE_MEMORY_PAGES", default=300)
+# Each process reads the version from Redis at most this often: an edit reaches the other
+# processes and machines within this time (at once in the process that saved it).
+PAGE_CACHE_VERSION_SECONDS = env.float("PAGE_CACHE_VERSION_SECONDS", default=1.0)
 PAGE_CACHE_RELEASE = env.str("RELEASE", default="")
 PAGE_CACHE_PATHS = [
     r"^/(?:[a-z]{2}/)?$",

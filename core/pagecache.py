@@ -34,12 +34,14 @@ import gzip
 import hashlib
 import re
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.signals import setting_changed
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -112,16 +114,34 @@ def release() -> str:
     return _release
 
 
+# The version as this process last read it, and when (time.monotonic()).
+_seen = {"version": None, "at": float("-inf")}
+
+
 def _current_version():
-    """The version in Redis, or None when Redis cannot be asked (the cache then steps aside)."""
+    """The version in Redis, or None when Redis cannot be asked (the cache then steps aside).
+
+    Read again at most every PAGE_CACHE_VERSION_SECONDS: a round trip to Redis on every page
+    would cost more than sending the page. An edit made through this process is seen at once
+    (invalidate() forgets the version read); other processes see it within that time."""
+    now = time.monotonic()
+    if _seen["version"] is not None and now - _seen["at"] < settings.PAGE_CACHE_VERSION_SECONDS:
+        return _seen["version"]
     version = cache_get(pages._version_key)
     if version is None:
         if redis_breaker.is_open:
+            _forget_version()
             return None
         version = pages.version()  # first use: create it
         if redis_breaker.is_open:
+            _forget_version()
             return None
+    _seen.update(version=version, at=now)
     return version
+
+
+def _forget_version():
+    _seen.update(version=None, at=float("-inf"))
 
 
 def _path_allowed(path: str) -> bool:
@@ -264,7 +284,16 @@ class PageCacheMiddleware:
 
 def invalidate():
     """Forget every stored page (on every web machine: the version lives in Redis)."""
-    pages.invalidate()
+    pages.invalidate()  # now, and again after the commit
+    _forget_version()
+    transaction.on_commit(_forget_version)
+
+
+def reset():
+    """A fresh start for this process and every other: no stored page is used again."""
+    memory.clear()
+    pages._bump()
+    _forget_version()
 
 
 def _content_changed(sender, **kwargs):
@@ -288,7 +317,6 @@ def connect_signals():
 
 def _settings_changed(**kwargs):
     global _release
-    memory.clear()
-    pages._bump()
+    reset()
     if kwargs.get("setting") in ("TEMPLATES", "LOCALE_PATHS", "STATIC_ROOT", "PAGE_CACHE_RELEASE"):
         _release = None

@@ -2,6 +2,7 @@
 against the real Redis."""
 
 import gzip
+import time
 
 import pytest
 from django.test import Client
@@ -160,3 +161,14 @@ def test_pages_still_render_when_redis_is_down(settings):
         assert "Still here without Redis." in response.content.decode()
         assert "X-Page-Cache" not in response.headers
         assert "Content-Security-Policy" in response.headers
+
+
+def test_an_edit_saved_on_another_machine_shows_within_the_version_check_time(settings):
+    settings.PAGE_CACHE_VERSION_SECONDS = 0.5
+    article = ArticleFactory()
+    visitor().get(article.get_absolute_url())
+    assert visitor().get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    # Another web machine saved an edit: only the version in Redis changed, not this process.
+    pagecache.pages._bump()
+    time.sleep(0.6)
+    assert visitor().get(article.get_absolute_url())["X-Page-Cache"] == "stored"
