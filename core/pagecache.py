@@ -39,7 +39,6 @@ from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -158,25 +157,36 @@ def _patterns():
     return _compiled[1]
 
 
+# (scheme, host, path) -> key ("" when the address is not for the cache): hashing and matching
+# the patterns cost more than sending a stored page. Emptied when it grows (any path can be asked).
+_keys = {}
+_KEYS_MAX = 4096
+
+
 def request_key(request):
     """The key of the page this request asks for, or None when it must be rendered."""
     if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
         return None
-    if request.META.get("QUERY_STRING") or "HTTP_AUTHORIZATION" in request.META:
+    meta = request.META
+    if meta.get("QUERY_STRING") or "HTTP_AUTHORIZATION" in meta:
         return None
-    if any(name != settings.CSRF_COOKIE_NAME for name in request.COOKIES):
+    if meta.get("HTTP_COOKIE") and any(name != settings.CSRF_COOKIE_NAME for name in request.COOKIES):
         return None
-    path = request.path
-    if not _path_allowed(path):
-        return None
-    try:
-        host = request.get_host()
-    except DisallowedHost:
-        return None  # Django answers it as usual
-    language = get_language_from_path(path) or settings.LANGUAGE_CODE
-    scheme = "https" if request.is_secure() else "http"
-    digest = hashlib.sha256(f"{scheme}://{host}{path}|{language}|{release()}".encode()).hexdigest()[:32]
-    return digest
+    # The Host header as sent: a host Django refuses is answered 400 and never stored, so its key
+    # finds nothing and the request goes on to that refusal.
+    where = (request.scheme, meta.get("HTTP_HOST", ""), request.path)
+    key = _keys.get(where)
+    if key is None:
+        scheme, host, path = where
+        key = ""
+        if _path_allowed(path):
+            language = get_language_from_path(path) or settings.LANGUAGE_CODE
+            text = f"{scheme}://{host.lower()}{path}|{language}|{release()}"
+            key = hashlib.sha256(text.encode()).hexdigest()[:32]
+        if len(_keys) >= _KEYS_MAX:
+            _keys.clear()
+        _keys[where] = key
+    return key or None
 
 
 def _storable(request, response) -> bool:
@@ -195,16 +205,45 @@ def _storable(request, response) -> bool:
 
 def _entry_from(response):
     body = response.content
-    headers = [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED]
     # From the bytes sent, not the view's: a view's validator may not cover the brand or language.
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-    headers = [(k, v) for k, v in headers if k.lower() != "etag"]
+    # Both forms of the page say so, or a shared cache could hand gzip to a client without it.
+    patch_vary_headers(response, ("Accept-Encoding",))
+    headers = [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED and k.lower() != "etag"]
     compressed = None
     if len(body) >= _GZIP_MIN_BYTES:
         compressed = gzip.compress(body, compresslevel=9, mtime=0)
         if len(compressed) >= len(body):
             compressed = None
     return {"headers": headers, "body": body, "gzip": compressed, "etag": etag}
+
+
+class _Prepared:
+    """A stored page made ready to send: each form's headers checked and encoded once per
+    process, not on every request."""
+
+    def __init__(self, entry):
+        self.last_modified = parse_http_date_safe(dict(entry["headers"]).get("Last-Modified", ""))
+        self.identity = self._form(entry, entry["body"], entry["etag"], None)
+        self.gzip = None
+        if entry["gzip"] is not None:
+            self.gzip = self._form(entry, entry["gzip"], _gzip_etag(entry["etag"]), "gzip")
+
+    @staticmethod
+    def _form(entry, body, etag, encoding):
+        full = HttpResponse()
+        for name, value in entry["headers"]:
+            full.headers[name] = value
+        full.headers["ETag"] = etag
+        full.headers["Content-Length"] = str(len(body))
+        if encoding:
+            full.headers["Content-Encoding"] = encoding
+        not_modified = HttpResponse()
+        for name, value in entry["headers"]:
+            if name.lower() in _KEPT_ON_304:
+                not_modified.headers[name] = value
+        not_modified.headers["ETag"] = etag
+        return body, etag, list(full.headers.items()), list(not_modified.headers.items())
 
 
 def _gzip_etag(etag: str) -> str:
@@ -221,35 +260,28 @@ def _accepts_gzip(request) -> bool:
     return False
 
 
-def response_from(request, entry, status: str):
-    compressed = entry["gzip"] is not None and _accepts_gzip(request)
-    body = entry["gzip"] if compressed else entry["body"]
-    etag = _gzip_etag(entry["etag"]) if compressed else entry["etag"]
-    last_modified = parse_http_date_safe(dict(entry["headers"]).get("Last-Modified", ""))
-    # Django's own rules (If-None-Match first, weak comparison, then If-Modified-Since).
-    answer = get_conditional_response(request, etag=etag, last_modified=last_modified)
+def response_from(request, prepared, status: str):
+    form = prepared.gzip if prepared.gzip is not None and _accepts_gzip(request) else prepared.identity
+    body, etag, headers, not_modified_headers = form
+    answer = None
+    if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+        # Django's own rules (If-None-Match first, weak comparison, then If-Modified-Since).
+        answer = get_conditional_response(request, etag=etag, last_modified=prepared.last_modified)
     if answer is not None:
-        for name, value in entry["headers"]:
-            if name.lower() in _KEPT_ON_304:
-                answer.headers[name] = value
-        answer.headers["ETag"] = etag
-        _finish(answer, status)
-        return answer
-    response = HttpResponse(b"" if request.method == "HEAD" else body)
-    for name, value in entry["headers"]:
-        response.headers[name] = value
-    response.headers["ETag"] = etag
-    response.headers["Content-Length"] = str(len(body))
-    if compressed:
-        response.headers["Content-Encoding"] = "gzip"
-    _finish(response, status)
-    return response
+        _copy_headers(answer, not_modified_headers)
+    else:
+        answer = HttpResponse(b"" if request.method == "HEAD" else body)
+        _copy_headers(answer, headers)
+    answer.headers[STATUS_HEADER] = status
+    return answer
 
 
-def _finish(response, status):
-    # Both forms of the page say so, or a shared cache could hand gzip to a client without it.
-    patch_vary_headers(response, ("Accept-Encoding",))
-    response.headers[STATUS_HEADER] = status
+def _copy_headers(response, items):
+    # Already checked and encoded by _Prepared: stored as they are, without Django's per-header
+    # checks (ResponseHeaders keeps lower-cased name -> (name, value)).
+    store = response.headers._store
+    for name, value in items:
+        store[name.lower()] = (name, value)
 
 
 class PageCacheMiddleware:
@@ -264,22 +296,24 @@ class PageCacheMiddleware:
         if version is None:
             return self.get_response(request)
         full_key = f"pagecache:{version}:{key}"
-        entry = memory.get(full_key)
-        if entry is None:
+        prepared = memory.get(full_key)
+        if prepared is None:
             entry = cache_get(full_key)
             if entry is not None:
-                memory.put(full_key, entry)
-        if entry is not None:
-            return response_from(request, entry, "hit")
+                prepared = _Prepared(entry)
+                memory.put(full_key, prepared)
+        if prepared is not None:
+            return response_from(request, prepared, "hit")
 
         response = self.get_response(request)
         if not _storable(request, response):
             return response
         entry = _entry_from(response)
         cache_set(full_key, entry, pages.timeout)
-        memory.put(full_key, entry)
+        prepared = _Prepared(entry)
+        memory.put(full_key, prepared)
         # This visitor gets the stored form too, so the first and later answers match.
-        return response_from(request, entry, "stored")
+        return response_from(request, prepared, "stored")
 
 
 def invalidate():
@@ -292,6 +326,7 @@ def invalidate():
 def reset():
     """A fresh start for this process and every other: no stored page is used again."""
     memory.clear()
+    _keys.clear()
     pages._bump()
     _forget_version()
 
