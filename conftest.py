@@ -72,3 +72,12 @@ def _rate_limits_start_afresh():
         from django.core.cache import cache
 
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _stored_pages_forgotten():
+    """The database is rolled back after each test without any save signal: pages stored by an
+    earlier test must not answer for this one's data."""
+    from core import pagecache
+
+    pagecache.reset()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import environ
 import xstatic.pkg.bootstrap
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "core.middleware.AdminMethodsMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages whole from the cache (core/pagecache.py): below the middleware that adds the
+    # security headers to every response, above sessions, CSRF, authentication and the views.
+    "core.pagecache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After the session and before CommonMiddleware, as Django asks: the language comes from the
@@ -108,7 +111,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "csp.context_processors.nonce",
                 "core.context_processors.clinic",
                 "core.context_processors.languages",
                 "clinicsite.context_processors.brand",
@@ -266,6 +268,25 @@ ROBOTS_DISALLOW = ["/admin/", "/consultation/intake/", "/appointments/"]
 # How long the server keeps a rendered article, and how long browsers and proxies may.
 EDUCATION_CACHE_SECONDS = env.int("EDUCATION_CACHE_SECONDS", default=600)
 EDUCATION_MAX_AGE_SECONDS = env.int("EDUCATION_MAX_AGE_SECONDS", default=300)
+# Whole public pages (core/pagecache.py): how long a stored page lives (0 switches the cache off),
+# how many pages each process keeps in memory, which addresses may be stored, and which models'
+# saves replace every stored page. A deployment may set RELEASE (a commit id); templates,
+# translations and the static manifest are part of the key anyway.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=EDUCATION_CACHE_SECONDS)
+PAGE_CACHE_MEMORY_PAGES = env.int("PAGE_CACHE_MEMORY_PAGES", default=300)
+# Each process reads the version from Redis at most this often: an edit reaches the other
+# processes and machines within this time (at once in the process that saved it).
+PAGE_CACHE_VERSION_SECONDS = env.float("PAGE_CACHE_VERSION_SECONDS", default=1.0)
+PAGE_CACHE_RELEASE = env.str("RELEASE", default="")
+PAGE_CACHE_PATHS = [
+    r"^/(?:[a-z]{2}/)?$",
+    r"^/(?:[a-z]{2}/)?privacy/$",
+    r"^/(?:[a-z]{2}/)?learn/$",
+    r"^/(?:[a-z]{2}/)?learn/topics/[-\w]+/$",
+    r"^/(?:[a-z]{2}/)?learn/(?!search/)[-\w]+/$",
+    r"^/(?:[a-z]{2}/)?about/[-\w]+/$",
+]
+PAGE_CACHE_MODELS = ["education", "clinicsite", "scheduling.location"]
 # An article's medical review lapses after this many months; it then reads "review overdue".
 EDUCATION_REVIEW_MONTHS = env.int("EDUCATION_REVIEW_MONTHS", default=12)
 
@@ -378,11 +399,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Security --------------------------------------------------------------------------------
-# Content-Security-Policy: only our own files; inline scripts need the per-request nonce.
+# Content-Security-Policy: only our own files, no inline script at all. There is no nonce: a
+# page kept whole in the cache is sent to many visitors, and a nonce they share protects nothing.
+# The JSON-LD blocks are data (type="application/ld+json"), which browsers never run, so script-src
+# does not apply to them (README.md, "Security").
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
+        "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],

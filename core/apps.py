@@ -9,4 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Connects the sign-in receivers; signin imports audit, so a failure is recorded before it is counted.
-        from core import audit, signin  # noqa: F401
+        from core import audit, pagecache, signin  # noqa: F401
+
+        pagecache.connect_signals()

@@ -84,7 +84,7 @@ def axe_violations(page: Page) -> list[str]:
     """Run axe-core on the page at WCAG 2.0, 2.1 and 2.2 A and AA; describe each violation.
 
     The page's context needs ``bypass_csp=True``: the site's Content-Security-Policy allows
-    only its own script files (and nonced tags), and Playwright injects axe inline.
+    only its own script files, and Playwright injects axe inline.
     """
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))

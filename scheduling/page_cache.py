@@ -1,7 +1,7 @@
 """The booking page kept rendered, with holes for what differs between patients.
 
-The picker's page is the same for every patient who asks for the same address, except for three
-things: the request's reference, the CSRF token of the form and the CSP nonce of the scripts. It is
+The picker's page is the same for every patient who asks for the same address, except for two
+things: the request's reference and the CSRF token of the form. It is
 rendered once with a marker in each of those places, kept in the schedule cache (so any booking,
 move, cancellation or change of hours forgets it with the open times it shows, and it lasts at most
 ``OPEN_DAYS_CACHE_SECONDS``), and each patient gets a copy with their own values put in the holes.
@@ -25,7 +25,6 @@ from scheduling.slots import schedule_cache
 HOLES = {
     "reference": mark_safe("<!--picker-hole:reference-->"),
     "csrf_token": mark_safe("<!--picker-hole:csrf-->"),
-    "CSP_NONCE": mark_safe("<!--picker-hole:nonce-->"),
 }
 QUERY_NAMES = {"type", "location", "day", "tz"}
 KNOWN_ZONES = {key for key, _ in COMMON_TIME_ZONES}
@@ -75,7 +74,7 @@ def keepable(request, choice: Choice, day) -> bool:
 
 
 def _filled(request, html: str, *, reference: str) -> str:
-    html = html.replace(HOLES["reference"], escape(reference)).replace(HOLES["CSP_NONCE"], str(request.csp_nonce))
+    html = html.replace(HOLES["reference"], escape(reference))
     if HOLES["csrf_token"] in html:
         # As {% csrf_token %} does: a token masked afresh for each page, the cookie set if needed.
         html = html.replace(HOLES["csrf_token"], get_token(request))

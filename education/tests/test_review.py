@@ -20,7 +20,7 @@ APPROVED_AT = "2026-03-10 10:00:00-05:00"
 
 
 def _json_ld(html):
-    match = re.search(r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', html, re.S)
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     return json.loads(match.group(1))
 
 

@@ -99,7 +99,7 @@ def test_a_cancelled_time_is_offered_again(client, clinic, consultation, now, dj
     assert TUESDAY_9.isoformat() in radios(client.get("/appointments/book/"))
 
 
-def test_each_patient_gets_their_own_reference_csrf_token_and_script_nonce(clinic, now):
+def test_each_patient_gets_their_own_reference_and_csrf_token(clinic, now):
     first, second = ConsultationRequestFactory(), ConsultationRequestFactory()
     pages = []
     for consultation in (first, second):
@@ -109,14 +109,12 @@ def test_each_patient_gets_their_own_reference_csrf_token_and_script_nonce(clini
         html = response.content.decode()
         assert f'<strong class="reference-code">{consultation.reference}</strong>' in html
         assert "picker-hole" not in html
-        nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
-        assert html.count(f'nonce="{nonce}"') == html.count("<script")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-        pages.append((client, token, nonce))
+        pages.append((client, token))
 
-    assert pages[0][1] != pages[1][1] and pages[0][2] != pages[1][2]
+    assert pages[0][1] != pages[1][1]
     # The token in the kept page is this browser's own: the booking goes through.
-    client, token, _ = pages[1]
+    client, token = pages[1]
     response = client.post("/appointments/book/", {"start": TUESDAY_9.isoformat(), "csrfmiddlewaretoken": token})
     assert response.status_code == 302 and response["Location"] == "/appointments/booked/"
     assert Appointment.objects.get(request=second).start == TUESDAY_9
