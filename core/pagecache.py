@@ -15,9 +15,9 @@ What keeps this safe:
   a form (the consultation request) therefore always renders, with its own token.
 - Every key carries a version kept in Redis (core.caching.VersionedCache): saving any model
   in ``settings.PAGE_CACHE_MODELS`` (admin, services, the content loader, the shell) replaces
-  it, so the next visitor on every web machine gets the edited page. Each process also keeps
-  the pages in memory; the version is still read from Redis on every request, so memory never
-  answers with an old page.
+  it. Each process also keeps the pages in memory and rereads the version from Redis at most
+  every ``PAGE_CACHE_VERSION_SECONDS`` (1 s): the process that saved an edit shows it on the
+  next page, the other processes and machines within that second.
 - When Redis is down or hung the cache steps aside: pages are rendered as without it.
 
 The security headers are the same on both paths: the Content-Security-Policy (no nonce, so
