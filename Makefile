@@ -141,3 +141,4 @@ bench: $(VENV)/.installed-dev
 	$(PY) -m bench.submit_to_email
 	$(PY) -m bench.admin_list
 	$(PY) -m bench.scheduling
+	$(PY) -m bench.lcp
