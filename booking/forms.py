@@ -280,7 +280,7 @@ class IntakeConfirmForm(forms.Form):
     """A link opened in a browser that did not start the intake: the patient's date of birth first."""
 
     date_of_birth = forms.DateField(
-        label="Your date of birth",
+        label=_("Your date of birth"),
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y"],
         error_messages={"invalid": _("Please enter your date of birth as month, day and year.")},

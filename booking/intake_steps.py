@@ -8,6 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.forms import formset_factory
+from django.utils.formats import number_format
+from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from booking import services
 from booking.intake_forms import (
@@ -18,7 +22,9 @@ from booking.intake_forms import (
     ReviewForm,
     SafetyForm,
     TrialForm,
+    choice_label,
 )
+from booking.intake_phq9 import VERSIONS as PHQ9_VERSIONS
 from booking.models import Intake
 from booking.models.intake import format_decimal
 
@@ -36,7 +42,7 @@ class Saved:
 @dataclass(frozen=True)
 class Step:
     number: int
-    title: str
+    title: str | Promise
     # The step's partial is templates/booking/intake/_step_<slug>.html.
     slug: str
     form: Callable[..., object]  # (intake, data=None) -> form or formset
@@ -50,7 +56,7 @@ class Step:
     # Runs when the form is not valid, before its errors are shown or Back is followed: what must not
     # wait for a complete page (PHQ-9 item 9) is read and acted on here.
     save_invalid: Callable[[Intake, object, int], Saved] | None = None
-    intro: str = (
+    intro: str | Promise = _(
         "Your answers are saved each time you press Save and continue. You can leave and come back "
         "with the link in your email. Skip anything you are not sure about."
     )
@@ -92,7 +98,9 @@ def trial_formset(intake: Intake, data=None, extra: int = 0):
     # A saved medicine dosed in micrograms (liothyronine) is asked, and shown, in mcg.
     for form, unit in zip(formset.forms, intake.trials.values_list("dose_unit", flat=True), strict=False):
         if unit != "mg":
-            form.fields["max_daily_dose"].label = f"Highest dose per day, in {unit} (if you know it)"
+            form.fields["max_daily_dose"].label = _("Highest dose per day, in %(unit)s (if you know it)") % {
+                "unit": unit
+            }
     return formset
 
 
@@ -112,14 +120,18 @@ def _save_trials(intake, formset, number):
 
 
 def _save_phq9(intake, form, number):
-    result = services.intake_save_phq9(intake=intake, step=number, answers=form.answers())
+    result = services.intake_save_phq9(
+        intake=intake, step=number, answers=form.answers(), language=form.version.language
+    )
     return Saved(needs_support=result.item9_positive)
 
 
 def _save_phq9_incomplete(intake, form, number):
     # The same service reads item 9 on a half-filled page: a positive answer is saved with the
     # others typed so far, and help comes first; otherwise nothing is saved.
-    result = services.intake_save_phq9(intake=intake, step=number, answers=form.partial_answers())
+    result = services.intake_save_phq9(
+        intake=intake, step=number, answers=form.partial_answers(), language=form.version.language
+    )
     return Saved(needs_support=result.item9_positive)
 
 
@@ -136,7 +148,7 @@ def _submit(intake, form, number):
 # --- Review rows ---------------------------------------------------------------------------------
 
 
-NOT_ANSWERED = "Not answered"
+NOT_ANSWERED = _("Not answered")
 
 
 def _shown(form, name):
@@ -150,23 +162,38 @@ def _shown(form, name):
     return (field_.label, text if text not in (None, "") else NOT_ANSWERED)
 
 
+def _number(value) -> str:
+    """A dose as the reader writes numbers: 1.5 in English, 1,5 in Spanish; 150, never 150.000."""
+    text = format_decimal(value)
+    if get_language() == "en" or "." not in text:
+        return text
+    return number_format(text, decimal_pos=len(text.split(".")[1]))
+
+
 def trial_text(trial) -> str:
     parts = [
-        f"{trial.dose_text} a day" if trial.max_daily_dose is not None else "dose not given",
-        f"{trial.weeks_at_dose} weeks" if trial.weeks_at_dose is not None else "weeks not given",
+        gettext("%(dose)s %(unit)s a day") % {"dose": _number(trial.max_daily_dose), "unit": trial.dose_unit}
+        if trial.max_daily_dose is not None
+        else gettext("dose not given"),
+        gettext("%(weeks)s weeks") % {"weeks": trial.weeks_at_dose}
+        if trial.weeks_at_dose is not None
+        else gettext("weeks not given"),
     ]
     if trial.component_dose is not None:
-        parts.append(f"antidepressant part {format_decimal(trial.component_dose)} mg a day")
-    parts.append(
-        f"current period of depression: {trial.get_current_episode_display().lower()}"
+        parts.append(gettext("antidepressant part %(dose)s mg a day") % {"dose": _number(trial.component_dose)})
+    episode = (
+        choice_label("current_episode", trial.current_episode, trial.current_episode).lower()
         if trial.current_episode
-        else "current period of depression: not answered"
+        else gettext("not answered")
     )
+    parts.append(gettext("current period of depression: %(answer)s") % {"answer": episode})
     if trial.response:
-        parts.append(f"helped: {trial.get_response_display().lower()}")
+        parts.append(gettext("helped: %(answer)s") % {"answer": choice_label("response", trial.response).lower()})
     if trial.stop_reason:
-        parts.append(f"stopped: {trial.get_stop_reason_display().lower()}")
-    return ", ".join(parts)
+        parts.append(
+            gettext("stopped: %(reason)s") % {"reason": choice_label("stop_reason", trial.stop_reason).lower()}
+        )
+    return pgettext("between the parts of a medicine's summary", ", ").join(parts)
 
 
 # --- The steps -----------------------------------------------------------------------------------
@@ -176,11 +203,21 @@ def _trial_rows(intake):
     return [(trial.name_given, trial_text(trial)) for trial in intake.trials.all()]
 
 
+def _phq9_rows(intake):
+    form = Phq9Form.for_intake(intake)
+    rows = [_shown(form, name) for name in form.fields]
+    version = PHQ9_VERSIONS.get(intake.phq9_language)
+    if version is not None and intake.phq9:
+        # Staff need to know which published wording the answers are to.
+        rows.append((_("Version of the questions answered"), version.name))
+    return rows
+
+
 STEPS = [
-    Step(1, "Your depression now", "depression", DepressionNowForm.for_intake, _save_model_form),
+    Step(1, _("Your depression now"), "depression", DepressionNowForm.for_intake, _save_model_form),
     Step(
         2,
-        "Antidepressants you have tried",
+        _("Antidepressants you have tried"),
         "medicines",
         trial_formset,
         _save_trials,
@@ -188,29 +225,30 @@ STEPS = [
         scripts=("js/forms.js", "js/medicines.js"),
         repeating=True,
     ),
-    Step(3, "Other treatments", "treatments", OtherTreatmentsForm.for_intake, _save_model_form),
+    Step(3, _("Other treatments"), "treatments", OtherTreatmentsForm.for_intake, _save_model_form),
     Step(
         4,
-        "How you have been feeling",
+        _("How you have been feeling"),
         "phq9",
         Phq9Form.for_intake,
         _save_phq9,
+        review=_phq9_rows,
         scripts=("js/forms.js", "js/phq9.js"),
         save_invalid=_save_phq9_incomplete,
-        intro=(
+        intro=_(
             "Please answer all nine questions; each one counts. Your answers are saved when you press "
             "Save and continue, and you can come back with the link in your email."
         ),
     ),
-    Step(5, "Safety questions", "safety", SafetyForm.for_intake, _save_safety),
+    Step(5, _("Safety questions"), "safety", SafetyForm.for_intake, _save_safety),
     Step(
         6,
-        "Review and send",
+        _("Review and send"),
         "review",
         ReviewForm.for_intake,
         _submit,
         is_review=True,
-        intro="Check your answers, change anything with Back, then send them to the clinic.",
+        intro=_("Check your answers, change anything with Back, then send them to the clinic."),
     ),
 ]
 LAST_STEP = len(STEPS)

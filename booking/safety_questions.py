@@ -28,6 +28,13 @@ KINDS = (CONTRAINDICATION, EXCLUSION, CLINICIAN_REVIEW)
 
 NOT_SURE = "not_sure"
 
+
+def gettext_noop(message: str) -> str:
+    """Marks a question for the translation catalog without importing Django here: the intake
+    form translates it when it is shown (booking/intake_forms.py)."""
+    return message
+
+
 SPRAVATO_LABEL = (
     "Janssen Pharmaceuticals. SPRAVATO (esketamine) nasal spray, prescribing information, revised January 2025. "
     "https://www.janssenlabels.com/package-insert/product-monograph/prescribing-information/SPRAVATO-pi.pdf"
@@ -58,8 +65,10 @@ SAFETY_QUESTIONS: tuple[SafetyQuestion, ...] = (
     SafetyQuestion(
         key="metal_in_head",
         treatments=(TMS,),
-        question="Do you have any metal in or near your head? For example aneurysm clips or coils, "
-        "stents, bullet or shrapnel fragments, or metal from welding.",
+        question=gettext_noop(
+            "Do you have any metal in or near your head? For example aneurysm clips or coils, "
+            "stents, bullet or shrapnel fragments, or metal from welding."
+        ),
         label="Metal in or near the head (aneurysm clips, electrodes, fragments)",
         raised_when=True,
         kind=CONTRAINDICATION,
@@ -70,8 +79,10 @@ SAFETY_QUESTIONS: tuple[SafetyQuestion, ...] = (
     SafetyQuestion(
         key="implanted_device",
         treatments=(TMS,),
-        question="Do you have an implanted device? For example a pacemaker, defibrillator, cochlear "
-        "implant, deep brain or vagus nerve stimulator, or electrodes.",
+        question=gettext_noop(
+            "Do you have an implanted device? For example a pacemaker, defibrillator, cochlear "
+            "implant, deep brain or vagus nerve stimulator, or electrodes."
+        ),
         label="Implanted device (pacemaker, defibrillator, deep brain or vagus nerve stimulator, cochlear implant)",
         raised_when=True,
         kind=CLINICIAN_REVIEW,
@@ -82,7 +93,7 @@ SAFETY_QUESTIONS: tuple[SafetyQuestion, ...] = (
     SafetyQuestion(
         key="seizure_history",
         treatments=(TMS,),
-        question="Have you ever had a seizure or been told you have epilepsy?",
+        question=gettext_noop("Have you ever had a seizure or been told you have epilepsy?"),
         label="Seizures or epilepsy",
         raised_when=True,
         kind=CLINICIAN_REVIEW,
@@ -92,7 +103,7 @@ SAFETY_QUESTIONS: tuple[SafetyQuestion, ...] = (
     SafetyQuestion(
         key="serious_head_injury",
         treatments=(TMS,),
-        question="Have you had a serious head injury (for example one that knocked you out)?",
+        question=gettext_noop("Have you had a serious head injury (for example one that knocked you out)?"),
         label="Serious head injury",
         raised_when=True,
         kind=CLINICIAN_REVIEW,
@@ -102,8 +113,10 @@ SAFETY_QUESTIONS: tuple[SafetyQuestion, ...] = (
     SafetyQuestion(
         key="psychotic_symptoms",
         treatments=(TMS, SPRAVATO),
-        question="Have you ever had psychosis, for example hearing or seeing things others did not, "
-        "or being told your beliefs were not real?",
+        question=gettext_noop(
+            "Have you ever had psychosis, for example hearing or seeing things others did not, "
+            "or being told your beliefs were not real?"
+        ),
         label="Psychosis, now or in the past",
         raised_when=True,
         kind=CLINICIAN_REVIEW,
@@ -114,8 +127,9 @@ SAFETY_QUESTIONS: tuple[SafetyQuestion, ...] = (
     SafetyQuestion(
         key="aneurysm_or_avm",
         treatments=(SPRAVATO,),
-        question="Have you been told you have an aneurysm (a bulging blood vessel) or an "
-        "arteriovenous malformation (AVM)?",
+        question=gettext_noop(
+            "Have you been told you have an aneurysm (a bulging blood vessel) or an arteriovenous malformation (AVM)?"
+        ),
         label="Aneurysm or arteriovenous malformation",
         raised_when=True,
         kind=CONTRAINDICATION,
@@ -125,7 +139,7 @@ SAFETY_QUESTIONS: tuple[SafetyQuestion, ...] = (
     SafetyQuestion(
         key="brain_bleed_history",
         treatments=(SPRAVATO,),
-        question="Have you ever had bleeding in the brain?",
+        question=gettext_noop("Have you ever had bleeding in the brain?"),
         label="Bleeding in the brain in the past",
         raised_when=True,
         kind=CONTRAINDICATION,
@@ -135,7 +149,7 @@ SAFETY_QUESTIONS: tuple[SafetyQuestion, ...] = (
     SafetyQuestion(
         key="esketamine_or_ketamine_allergy",
         treatments=(SPRAVATO,),
-        question="Have you ever had an allergic reaction to esketamine (Spravato) or ketamine?",
+        question=gettext_noop("Have you ever had an allergic reaction to esketamine (Spravato) or ketamine?"),
         label="Allergy (hypersensitivity) to esketamine or ketamine",
         raised_when=True,
         kind=CONTRAINDICATION,
@@ -145,7 +159,7 @@ SAFETY_QUESTIONS: tuple[SafetyQuestion, ...] = (
     SafetyQuestion(
         key="high_blood_pressure",
         treatments=(SPRAVATO,),
-        question="Do you have high blood pressure?",
+        question=gettext_noop("Do you have high blood pressure?"),
         label="High blood pressure",
         raised_when=True,
         kind=CLINICIAN_REVIEW,
@@ -155,8 +169,10 @@ SAFETY_QUESTIONS: tuple[SafetyQuestion, ...] = (
     SafetyQuestion(
         key="heart_or_brain_vessel_disease",
         treatments=(SPRAVATO,),
-        question="Have you had heart problems or a stroke, or been told you have a problem with the blood "
-        "vessels of your heart or brain?",
+        question=gettext_noop(
+            "Have you had heart problems or a stroke, or been told you have a problem with the blood "
+            "vessels of your heart or brain?"
+        ),
         label="Heart or brain blood-vessel disease (cardiovascular or cerebrovascular)",
         raised_when=True,
         kind=CLINICIAN_REVIEW,
@@ -166,7 +182,7 @@ SAFETY_QUESTIONS: tuple[SafetyQuestion, ...] = (
     SafetyQuestion(
         key="pregnant_or_breastfeeding",
         treatments=(SPRAVATO,),
-        question="Are you pregnant, planning a pregnancy, or breastfeeding?",
+        question=gettext_noop("Are you pregnant, planning a pregnancy, or breastfeeding?"),
         label="Pregnant or breastfeeding",
         raised_when=True,
         kind=CLINICIAN_REVIEW,
@@ -176,7 +192,7 @@ SAFETY_QUESTIONS: tuple[SafetyQuestion, ...] = (
     SafetyQuestion(
         key="substance_use",
         treatments=(SPRAVATO,),
-        question="Do you currently use alcohol or drugs in a way that worries you or others?",
+        question=gettext_noop("Do you currently use alcohol or drugs in a way that worries you or others?"),
         label="Alcohol or drug use",
         raised_when=True,
         kind=CLINICIAN_REVIEW,
@@ -187,7 +203,7 @@ SAFETY_QUESTIONS: tuple[SafetyQuestion, ...] = (
     SafetyQuestion(
         key="has_ride_home",
         treatments=(SPRAVATO,),
-        question="Could someone drive you home after a treatment visit?",
+        question=gettext_noop("Could someone drive you home after a treatment visit?"),
         label="No ride home after treatment",
         raised_when=False,
         kind=CLINICIAN_REVIEW,

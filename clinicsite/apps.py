@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils import translation
 
 
 def _article(slug):
@@ -6,6 +7,16 @@ def _article(slug):
 
     found = Article.objects.filter(slug=slug).only("title", "slug").first()
     return (found.title, found.get_absolute_url()) if found else None
+
+
+def _details_in_language(details):
+    # The opening hours the clinic wrote in the active language, for emails and texts as for pages.
+    from clinicsite.brand import brand_get
+    from clinicsite.translations import TWIN_SUFFIX
+
+    suffix = TWIN_SUFFIX.get((translation.get_language() or "").split("-")[0])
+    hours = brand_get().get("hours" + suffix) if suffix else ""
+    return {"hours": hours} if hours else {}
 
 
 class ClinicsiteConfig(AppConfig):
@@ -20,3 +31,7 @@ class ClinicsiteConfig(AppConfig):
         from booking.sources import source_article_lookup_register
 
         source_article_lookup_register(_article)
+
+        from core.context_processors import clinic_details_localiser_register
+
+        clinic_details_localiser_register(_details_in_language)

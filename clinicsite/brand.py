@@ -52,6 +52,10 @@ def _build_from(row: SiteSettings | None) -> dict:
         "social_image_url": row.social_image.url if row and row.social_image else "",
         "insurance_intro": row.insurance_intro if row else "",
         "prior_authorization": row.prior_authorization if row else "",
+        "tagline_es": row.tagline_es if row else "",
+        "hours_es": row.hours_es if row else "",
+        "insurance_intro_es": row.insurance_intro_es if row else "",
+        "prior_authorization_es": row.prior_authorization_es if row else "",
         "colours": {
             "primary": primary,
             "primary_dark": contrast.darken(primary, 0.18),

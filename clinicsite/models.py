@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from clinicsite import contrast, uploads
+from scheduling.models import Location
 
 LOGO_TYPES = {uploads.SVG, uploads.PNG}
 FAVICON_TYPES = {uploads.SVG, uploads.PNG, uploads.ICO}
@@ -74,6 +76,11 @@ def _colour(value):
         raise ValidationError(str(error)) from None
 
 
+# Every text the clinic types for patients has an optional Spanish twin (``<field>_es``); an empty
+# twin shows the English on Spanish pages, marked as English (clinicsite.translations).
+SPANISH_HELP = "Shown on the Spanish pages. Empty: the English is shown there, marked as English."
+
+
 class SiteSettings(models.Model):
     """The one row (pk 1) that holds the clinic's brand and the words of its insurance page."""
 
@@ -84,6 +91,7 @@ class SiteSettings(models.Model):
         "CLINIC_NAME, which should not mention a treatment.",
     )
     tagline = models.CharField(max_length=160, blank=True, help_text="A short line under the name on the home page.")
+    tagline_es = models.CharField("tagline in Spanish", max_length=160, blank=True, help_text=SPANISH_HELP)
     logo = _UploadNamed(
         upload_to=upload_name,
         blank=True,
@@ -126,6 +134,15 @@ class SiteSettings(models.Model):
         help_text="How prior authorization works at this clinic. Empty: a general explanation. Plain text; a blank "
         "line starts a new paragraph.",
     )
+    hours_es = models.CharField(
+        "opening hours in Spanish",
+        max_length=200,
+        blank=True,
+        help_text="The CLINIC_HOURS setting as Spanish readers should read it, for example: de lunes a viernes, "
+        "de 8:30 a. m. a 5 p. m. Empty: the English is shown there, marked as English.",
+    )
+    insurance_intro_es = models.TextField("insurance intro in Spanish", blank=True, help_text=SPANISH_HELP)
+    prior_authorization_es = models.TextField("prior authorization in Spanish", blank=True, help_text=SPANISH_HELP)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -170,6 +187,12 @@ class Clinician(models.Model):
     )
     photo_alt = models.CharField(max_length=200, blank=True, help_text="For example: Dr. Ruiz smiling, in her office.")
     bio = models.TextField(validators=[MaxLengthValidator(700)], help_text="A few sentences, at most 700 characters.")
+    credentials_es = models.CharField("credentials in Spanish", max_length=120, blank=True, help_text=SPANISH_HELP)
+    role_es = models.CharField("role in Spanish", max_length=120, blank=True, help_text=SPANISH_HELP)
+    photo_alt_es = models.CharField("photo description in Spanish", max_length=200, blank=True, help_text=SPANISH_HELP)
+    bio_es = models.TextField(
+        "bio in Spanish", blank=True, validators=[MaxLengthValidator(700)], help_text=SPANISH_HELP
+    )
     order = models.PositiveSmallIntegerField(default=0)
     is_published = models.BooleanField(default=True)
 
@@ -182,13 +205,14 @@ class Clinician(models.Model):
 
 class InsuranceCarrier(models.Model):
     class Covers(models.TextChoices):
-        BOTH = "both", "TMS and SPRAVATO"
+        BOTH = "both", _("TMS and SPRAVATO")
         TMS = "tms", "TMS"
         SPRAVATO = "spravato", "SPRAVATO"
 
     name = models.CharField(max_length=120)
     covers = models.CharField(max_length=10, choices=Covers.choices, default=Covers.BOTH)
     notes = models.CharField(max_length=240, blank=True, help_text="For example: most commercial plans.")
+    notes_es = models.CharField("notes in Spanish", max_length=240, blank=True, help_text=SPANISH_HELP)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -204,6 +228,9 @@ class SelfPayPrice(models.Model):
         max_length=80, help_text="A range as patients should read it, e.g. $250 to $350 a session."
     )
     notes = models.CharField(max_length=240, blank=True)
+    service_es = models.CharField("service in Spanish", max_length=120, blank=True, help_text=SPANISH_HELP)
+    price_es = models.CharField("price in Spanish", max_length=80, blank=True, help_text=SPANISH_HELP)
+    notes_es = models.CharField("notes in Spanish", max_length=240, blank=True, help_text=SPANISH_HELP)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -219,6 +246,8 @@ class Question(models.Model):
 
     question = models.CharField(max_length=200, unique=True)
     answer = models.TextField(help_text="Plain text; a blank line starts a new paragraph.")
+    question_es = models.CharField("question in Spanish", max_length=200, blank=True, help_text=SPANISH_HELP)
+    answer_es = models.TextField("answer in Spanish", blank=True, help_text=SPANISH_HELP)
     order = models.PositiveSmallIntegerField(default=0)
     is_published = models.BooleanField(default=True)
     is_example = models.BooleanField(
@@ -235,3 +264,20 @@ class Question(models.Model):
 
     def get_absolute_url(self):
         return reverse("clinicsite:faq") + f"#question-{self.pk}"
+
+
+class LocationSpanish(models.Model):
+    """The Spanish words of a location's public page (the location itself is scheduling's)."""
+
+    location = models.OneToOneField(Location, on_delete=models.CASCADE, related_name="spanish")
+    name = models.CharField("name in Spanish", max_length=100, blank=True, help_text=SPANISH_HELP)
+    hours = models.TextField("hours in Spanish", blank=True, help_text=SPANISH_HELP)
+    transit_notes = models.TextField("public transport in Spanish", blank=True, help_text=SPANISH_HELP)
+    parking_notes = models.TextField("parking in Spanish", blank=True, help_text=SPANISH_HELP)
+
+    class Meta:
+        verbose_name = "location in Spanish"
+        verbose_name_plural = "locations in Spanish"
+
+    def __str__(self):
+        return str(self.location)

@@ -4,6 +4,9 @@ blocks search engines read (https://schema.org/MedicalClinic, /Physician, /FAQPa
 import re
 
 from django.conf import settings
+from django.utils.translation import gettext
+
+from clinicsite import translations
 
 # Physicians by degree (doctors of medicine or of osteopathic medicine); other clinicians are Persons.
 _PHYSICIAN = re.compile(r"\b(MD|DO|M\.D\.|D\.O\.)(?![\w.])")
@@ -27,8 +30,8 @@ def clinic_data(*, brand: dict, clinic: dict, locations=(), url: str = "") -> di
         "email": clinic["email"],
         "medicalSpecialty": "Psychiatric",
         "availableService": [
-            {"@type": "MedicalTherapy", "name": "Transcranial magnetic stimulation (TMS)"},
-            {"@type": "MedicalTherapy", "name": "SPRAVATO (esketamine) nasal spray"},
+            {"@type": "MedicalTherapy", "name": gettext("Transcranial magnetic stimulation (TMS)")},
+            {"@type": "MedicalTherapy", "name": gettext("SPRAVATO (esketamine) nasal spray")},
         ],
     }
     if url:
@@ -43,7 +46,7 @@ def clinic_data(*, brand: dict, clinic: dict, locations=(), url: str = "") -> di
         data["department"] = [
             {
                 "@type": "MedicalClinic",
-                "name": place.name,
+                "name": translations.shown(place, "name").text,
                 "address": _address(place),
                 **({"telephone": place.phone.as_international} if place.phone else {}),
                 **({"hasMap": place.directions_url} if place.directions_url else {}),
@@ -61,9 +64,9 @@ def team_data(*, brand: dict, clinic: dict, clinicians) -> dict:
         {
             "@type": "Physician" if _PHYSICIAN.search(person.credentials) else "Person",
             "name": person.name,
-            **({"jobTitle": person.role} if person.role else {}),
-            **({"honorificSuffix": person.credentials} if person.credentials else {}),
-            "description": person.bio,
+            **({"jobTitle": translations.shown(person, "role").text} if person.role else {}),
+            **({"honorificSuffix": translations.shown(person, "credentials").text} if person.credentials else {}),
+            "description": translations.shown(person, "bio").text,
             **({"image": _absolute(person.photo.url)} if person.photo else {}),
             "worksFor": {"@type": "MedicalClinic", "name": brand["name"]},
         }
@@ -81,8 +84,9 @@ def faq_data(*, questions) -> dict:
         "mainEntity": [
             {
                 "@type": "Question",
-                "name": item.question,
-                "acceptedAnswer": {"@type": "Answer", "text": item.answer},
+                # The words the page shows, so the data matches what a reader sees in this language.
+                "name": translations.shown(item, "question").text,
+                "acceptedAnswer": {"@type": "Answer", "text": translations.shown(item, "answer").text},
             }
             for item in questions
         ],

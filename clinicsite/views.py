@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from clinicsite import brand, structured_data
+from clinicsite import brand, structured_data, translations
 from clinicsite.models import Clinician, InsuranceCarrier, Question, SelfPayPrice
 from core.context_processors import clinic_details
 from scheduling.models import Location
@@ -76,7 +76,12 @@ class ClinicPage(TemplateView):
 
 
 def public_locations():
-    return Location.objects.filter(is_active=True).order_by("name")
+    return Location.objects.filter(is_active=True).select_related("spanish").order_by("name")
+
+
+# The clinic's own words on each page, which have a Spanish twin (clinicsite.translations).
+CLINICIAN_TEXTS = ("credentials", "role", "photo_alt", "bio")
+LOCATION_TEXTS = ("name", "hours", "transit_notes", "parking_notes")
 
 
 class TeamView(ClinicPage):
@@ -86,6 +91,7 @@ class TeamView(ClinicPage):
         context = super().get_context_data(**kwargs)
         clinicians = list(Clinician.objects.filter(is_published=True))
         context["clinicians"] = clinicians
+        context["shown_in_english"] = translations.any_in_other_language(clinicians, CLINICIAN_TEXTS)
         context["json_ld"] = structured_data.team_data(
             brand=context["page_brand"], clinic=context["page_clinic"], clinicians=clinicians
         )
@@ -98,6 +104,7 @@ class LocationsView(ClinicPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["locations"] = locations = list(public_locations())
+        context["shown_in_english"] = translations.any_in_other_language(locations, LOCATION_TEXTS)
         context["json_ld"] = self.clinic_json_ld(context, locations)
         return context
 
@@ -109,6 +116,11 @@ class InsuranceView(ClinicPage):
         context = super().get_context_data(**kwargs)
         context["carriers"] = list(InsuranceCarrier.objects.all())
         context["prices"] = list(SelfPayPrice.objects.all())
+        context["shown_in_english"] = (
+            translations.any_in_other_language([context["page_brand"]], ("insurance_intro", "prior_authorization"))
+            or translations.any_in_other_language(context["carriers"], ("notes",))
+            or translations.any_in_other_language(context["prices"], ("service", "price", "notes"))
+        )
         data = self.clinic_json_ld(context)
         if context["carriers"]:
             data["healthPlanNetworkId"] = [carrier.name for carrier in context["carriers"]]
@@ -122,6 +134,7 @@ class FaqView(ClinicPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["questions"] = questions = list(Question.objects.filter(is_published=True))
+        context["shown_in_english"] = translations.any_in_other_language(questions, ("question", "answer"))
         context["json_ld"] = structured_data.faq_data(questions=questions)
         return context
 
@@ -132,5 +145,6 @@ class ContactView(ClinicPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["locations"] = locations = list(public_locations())
+        context["shown_in_english"] = translations.any_in_other_language(locations, ("name",))
         context["json_ld"] = self.clinic_json_ld(context, locations)
         return context

@@ -4,10 +4,21 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
 
+# Apps above core can put the clinic's details in the active language (clinicsite: the opening
+# hours the clinic wrote in Spanish), so emails and texts read them in the patient's language.
+_localisers = []
+
+
+def clinic_details_localiser_register(localise):
+    """``localise(details)`` returns the details it has in the active language (or none)."""
+    if localise not in _localisers:
+        _localisers.append(localise)
+    return localise
+
 
 def clinic_details():
-    """The clinic's own details, for pages and emails."""
-    return {
+    """The clinic's own details, for pages and emails, in the active language where known."""
+    details = {
         "name": settings.CLINIC_NAME,
         "phone": settings.CLINIC_PHONE,
         "phone_href": "tel:" + re.sub(r"[^\d+]", "", settings.CLINIC_PHONE),
@@ -15,6 +26,9 @@ def clinic_details():
         "address": settings.CLINIC_ADDRESS,
         "hours": settings.CLINIC_HOURS,
     }
+    for localise in _localisers:
+        details.update(localise(details))
+    return details
 
 
 def clinic(request):

@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -56,11 +57,17 @@ def health(request):
     return JsonResponse({"status": "ok" if healthy else "unavailable"}, status=200 if healthy else 503)
 
 
+def _bare_context(request):
+    """What the 400 and 500 pages are given instead of the context processors: the clinic's details
+    and the language the address asked for (LocaleMiddleware has chosen it), so /es/ errors are Spanish."""
+    return {**clinic(request), "LANGUAGE_CODE": translation.get_language()}
+
+
 def bad_request(request, exception=None):
     """The 400 page. The request may be what is wrong (a forged Host header), so only the
     clinic's details are given to the template, as for the 500 page."""
     template = loader.get_template("400.html")
-    return HttpResponseBadRequest(template.render(clinic(request)))
+    return HttpResponseBadRequest(template.render(_bare_context(request)))
 
 
 def permission_denied(request, exception=None):
@@ -75,7 +82,7 @@ def csrf_failure(request, reason=""):
 def server_error(request):
     """The 500 page, rendered without the request's context processors (they may be what failed)."""
     template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render(clinic(request)))
+    return HttpResponseServerError(template.render(_bare_context(request)))
 
 
 @require_safe

@@ -119,6 +119,8 @@ class Intake(models.Model):
 
     # Step 4: PHQ-9, nine answers 0-3 (None where not answered)
     phq9 = models.JSONField(default=list, blank=True)
+    # Which published wording of the PHQ-9 the answers are to ("en", "es"; booking/intake_phq9.py).
+    phq9_language = models.CharField("PHQ-9 version answered", max_length=8, blank=True, editable=False)
 
     # The ASQ follow-up after a positive item 9 (booking/crisis.py): five answers, "yes", "no",
     # "declined" or None, and the outcome score_asq gave them.

@@ -66,11 +66,16 @@ def intake_save_trials(*, intake: Intake, step: int, rows: list[dict]) -> Intake
     return intake
 
 
-def intake_save_phq9(*, intake: Intake, step: int, answers: list[int | None]) -> screening.Phq9Result:
+def intake_save_phq9(
+    *, intake: Intake, step: int, answers: list[int | None], language: str = "en"
+) -> screening.Phq9Result:
     """Save the PHQ-9. Any answer above 0 on item 9 marks the request urgent and alerts staff at once,
     whatever else is unanswered: a page with blanks is then saved as it is (None for each blank)
     and the patient's bookmark stays on it, so they can come back and finish. A page with blanks
     and no such answer is not saved (the form asks for the missing answers).
+
+    ``language`` is the published version the patient answered (booking/intake_phq9.py), kept
+    with the answers for staff; the score does not depend on it.
 
     Returns the scored answers, so that callers branch on the same reading of item 9."""
     result = screening.score_phq9(answers)
@@ -79,7 +84,9 @@ def intake_save_phq9(*, intake: Intake, step: int, answers: list[int | None]) ->
     with transaction.atomic():
         before = list(Intake.objects.filter(pk=intake.pk).values_list("phq9", flat=True).first() or [])
         was_positive = len(before) == PHQ9_ITEM_COUNT and before[8] is not None and before[8] > 0
-        intake_save(intake=intake, step=step, fields={"phq9": answers}, advance=result.complete)
+        intake_save(
+            intake=intake, step=step, fields={"phq9": answers, "phq9_language": language}, advance=result.complete
+        )
         if result.item9_positive:
             consultation_request_mark_urgent(request=intake.request)
         elif was_positive and answers[8] == 0:

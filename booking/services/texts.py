@@ -12,12 +12,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from booking.models import ConsultationRequest, Email, RequestEvent, SmsConsent, SmsOptOut
 from booking.models.emails import KIND_CHANNELS
 from booking.models.sms import consent_text
 from core import quiet_hours
+from core.context_processors import clinic_details
 
 logger = logging.getLogger(__name__)
 
@@ -103,15 +105,40 @@ def sms_reply_receive(*, phone: str, body: str) -> str | None:
                     request_id=request_id, kind=RequestEvent.Kind.EMAIL, text=f"Replied {word}: texts restarted."
                 )
         return None
-    if word in HELP_WORDS:
+    # The answer in the language of the patient who has this number, whoever's process reads the reply.
+    with translation.override(_language_of(phone)):
+        contact = {
+            "clinic": clinic,
+            "phone": settings.CLINIC_PHONE,
+            "email": settings.CLINIC_EMAIL,
+            "hours": clinic_details()["hours"],
+        }
+        if word in HELP_WORDS:
+            return (
+                gettext(
+                    "%(clinic)s: call %(phone)s or email %(email)s (%(hours)s). "
+                    "Reply STOP to stop texts. In a crisis call or text 988."
+                )
+                % contact
+            )
         return (
-            f"{clinic}: call {settings.CLINIC_PHONE} or email {settings.CLINIC_EMAIL} ({settings.CLINIC_HOURS}). "
-            "Reply STOP to stop texts. In a crisis call or text 988."
+            gettext(
+                "%(clinic)s: texts to this number are not read. Please call %(phone)s. "
+                "In a crisis call or text 988, or call 911."
+            )
+            % contact
         )
-    return (
-        f"{clinic}: texts to this number are not read. Please call {settings.CLINIC_PHONE}. "
-        "In a crisis call or text 988, or call 911."
+
+
+def _language_of(phone: str) -> str:
+    """The language of the latest request from this number; the clinic's when none is known."""
+    language = (
+        ConsultationRequest.objects.filter(phone=phone)
+        .order_by("-created_at")
+        .values_list("language", flat=True)
+        .first()
     )
+    return language or settings.LANGUAGE_CODE
 
 
 def sms_status_record(*, provider_id: str, status: str) -> bool:

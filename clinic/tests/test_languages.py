@@ -124,13 +124,21 @@ def test_the_form_offers_every_stored_choice_in_the_patients_words():
         assert str(dict(forms.CONTACT_CHOICES)["text"]) == "Mensaje de texto"
 
 
-def test_the_phq9_keeps_its_published_english_wording_on_a_spanish_page():
+def test_the_phq9_is_shown_in_its_published_spanish_version_on_a_spanish_page():
+    # The published Spanish text itself is checked word for word in booking/tests/test_intake_spanish.py.
     from django.template.loader import render_to_string
 
+    from booking.intake_forms import Phq9Form
+
     with translation.override("es"):
-        spanish = render_to_string("booking/intake/_step_phq9.html", {"form": []})
-    english = render_to_string("booking/intake/_step_phq9.html", {"form": []})
-    assert "La versión oficial en español de estas preguntas todavía no está disponible aquí." in spanish
-    instrument = spanish.split('<div lang="en">', 1)[1]
-    assert "Over the last 2 weeks, how often have you been bothered by any of the following problems?" in instrument
-    assert "versión oficial" not in english
+        spanish = render_to_string("booking/intake/_step_phq9.html", {"form": Phq9Form()})
+    english = render_to_string("booking/intake/_step_phq9.html", {"form": Phq9Form()})
+    assert "todavía no está disponible aquí" not in spanish
+    instrument = spanish.split('<div lang="es" class="phq9">', 1)[1]
+    assert (
+        "Durante las últimas 2 semanas, ¿qué tan seguido ha tenido molestias debido a los siguientes problemas?"
+        in instrument
+    )
+    assert "Over the last 2 weeks" not in spanish
+    assert '<div lang="en" class="phq9">' in english
+    assert "Over the last 2 weeks, how often have you been bothered by any of the following problems?" in english

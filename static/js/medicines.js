@@ -23,7 +23,8 @@
     var unit = unitFor(input.value);
     label.childNodes.forEach(function (node) {
       if (node.nodeType === Node.TEXT_NODE) {
-        node.textContent = node.textContent.replace(/in (mg|mcg) \(/, "in " + unit + " (");
+        // Only the unit changes, so the label's words stay in the page's language.
+        node.textContent = node.textContent.replace(/\b(mg|mcg)\b/, unit);
       }
     });
   }
