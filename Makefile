@@ -135,7 +135,7 @@ clean:
 # On-demand benchmarks, never part of `make test`: each needs the local PostgreSQL and Redis,
 # uses its own database and Redis number, and rewrites its section of bench/RESULTS.md.
 .PHONY: bench
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev e2e-deps
 	$(PY) -m bench.article_page
 	$(PY) -m bench.consultation_posts
 	$(PY) -m bench.submit_to_email
