@@ -9,7 +9,7 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format serve migrate content superuser clean e2e-deps messages
+.PHONY: help run test lint format serve migrate content superuser clean e2e-deps messages css
 
 help:
 	@echo "make run      serve the site on http://127.0.0.1:$(PORT) (SQLite, no Redis needed)"
@@ -17,6 +17,7 @@ help:
 	@echo "make serve    production stack from the environment: gunicorn, Celery worker and beat"
 	@echo "make lint     ruff check and format check"
 	@echo "make format   apply ruff's fixes and formatting"
+	@echo "make css      rebuild the stylesheet bundles after editing site.css or a template's classes"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -96,6 +97,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# Each group of pages loads one stylesheet: the Bootstrap rules its templates use (PurgeCSS, from
+# npm) and site.css. The bundles in static/css/bundles/ are committed, so `make run` needs no Node;
+# rebuild them here after editing site.css or the classes in a template (a test fails until then).
+css: export DEBUG ?= true
+css: $(VENV)/.installed node_modules/.package-lock.json
+	$(MANAGE) build_css
+
 # Tests run against DATABASE_URL and REDIS_URL when they are set (CI sets both).
 test: export DEBUG ?= true
 test: $(VENV)/.installed-dev e2e-deps messages
@@ -133,7 +141,7 @@ clean:
 BENCH_SCRIPTS := article_page consultation_posts submit_to_email admin_list scheduling \
 	$(if $(wildcard bench/lcp.py),lcp)
 bench: BENCH_STARTED := $(shell date -u '+%Y-%m-%d %H:%M')
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev e2e-deps
 	@failed=""; for script in $(BENCH_SCRIPTS); do \
 	  echo "== bench.$$script"; $(PY) -m bench.$$script || failed="$$failed $$script"; \
 	done; \

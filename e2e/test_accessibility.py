@@ -98,7 +98,10 @@ def spanish_public_pages(page: Page):
     links = page.get_by_role("main").get_by_role("link")
     hrefs = sorted(set(links.evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")))
     topics = [href for href in hrefs if href.startswith("/es/learn/topics/")]
-    articles = [href for href in hrefs if re.fullmatch(r"/es/learn/[\w-]+/", href) and href != "/es/learn/search/"]
+    # Every guide at its Spanish address: the Spanish version, or the page saying there is none
+    # yet (the index links English-only guides to their English address).
+    slugs = {m[1] for href in hrefs if (m := re.fullmatch(r"(?:/es)?/learn/([\w-]+)/", href)) and m[1] != "search"}
+    articles = [f"/es/learn/{slug}/" for slug in sorted(slugs)]
     assert topics and len(articles) >= 9, hrefs
     for href in topics + articles:
         page.goto(href)

@@ -59,7 +59,7 @@ def test_server_error_page_is_friendly_and_keeps_the_crisis_notice(rf):
 
 def test_assets_are_served_from_our_own_origin(client):
     html = client.get("/").content.decode()
-    assert "/static/vendor/bootstrap/css/bootstrap.min.css" in html
+    assert "/static/css/bundles/reading.css" in html
     assert "http://" not in html.replace('"http://testserver', "")
     assert "https://" not in html
 
