@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from booking.models import ConsultationRequest
@@ -67,9 +68,9 @@ class WaitlistMessage(models.TextChoices):
 
 class ConsultationType(models.Model):
     class Mode(models.TextChoices):
-        PHONE = "phone", "Phone call"
-        VIDEO = "video", "Video call"
-        IN_PERSON = "in_person", "In person"
+        PHONE = "phone", _("Phone call")
+        VIDEO = "video", _("Video call")
+        IN_PERSON = "in_person", _("In person")
 
     name = models.CharField(
         max_length=100,
@@ -145,13 +146,13 @@ class Availability(models.Model):
     local times."""
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
 
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="availability")
@@ -214,10 +215,11 @@ class AppointmentQuerySet(models.QuerySet):
 
 class Appointment(models.Model):
     class Status(models.TextChoices):
-        BOOKED = "booked", "Booked"
-        CANCELLED = "cancelled", "Cancelled"
-        COMPLETED = "completed", "Completed"
-        NO_SHOW = "no_show", "No-show"
+        # Shown to the patient on their appointment's page, hence translated.
+        BOOKED = "booked", _("Booked")
+        CANCELLED = "cancelled", _("Cancelled")
+        COMPLETED = "completed", _("Completed")
+        NO_SHOW = "no_show", _("No-show")
 
     request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="appointments")
     consultation_type = models.ForeignKey(ConsultationType, on_delete=models.PROTECT, related_name="appointments")
@@ -343,9 +345,9 @@ class WaitlistEntry(models.Model):
         LEFT = "left", "Left the list"
 
     class DayPart(models.TextChoices):
-        MORNING = "morning", "Morning (before noon)"
-        AFTERNOON = "afternoon", "Afternoon (noon to 5 p.m.)"
-        EVENING = "evening", "Evening (after 5 p.m.)"
+        MORNING = "morning", _("Morning (before noon)")
+        AFTERNOON = "afternoon", _("Afternoon (noon to 5 p.m.)")
+        EVENING = "evening", _("Evening (after 5 p.m.)")
 
     request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="waitlist_entries")
     consultation_type = models.ForeignKey(ConsultationType, on_delete=models.CASCADE, related_name="waitlist")
@@ -379,12 +381,12 @@ class WaitlistEntry(models.Model):
     @property
     def weekdays_label(self):
         names = dict(Availability.Weekday.choices)
-        return ", ".join(names[d][:3] for d in sorted(self.weekdays)) or "Any day"
+        return ", ".join(str(names[d])[:3] for d in sorted(self.weekdays)) or _("Any day")
 
     @property
     def day_parts_label(self):
         labels = dict(self.DayPart.choices)
-        return ", ".join(labels[p].split(" (")[0] for p in self.day_parts if p in labels) or "Any time"
+        return ", ".join(str(labels[p]).split(" (")[0] for p in self.day_parts if p in labels) or _("Any time")
 
     def wants(self, start, local_start) -> bool:
         """Whether a time (and its local clock at the location) is one to offer this patient."""

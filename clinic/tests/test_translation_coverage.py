@@ -28,7 +28,6 @@ STAFF_ONLY_FOLDERS = ("/admin/",)
 # prefix comes out of this list when its translation lands; the list then ends up empty.
 TRANSLATION_IN_PROGRESS = (
     "education/",
-    "scheduling/",
 )
 
 # Words that are the same in every language: product and instrument names. Nothing else.
