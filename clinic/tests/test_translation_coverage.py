@@ -26,9 +26,7 @@ STAFF_ONLY_FOLDERS = ("/admin/",)
 
 # Templates whose Spanish is being written now, in other branches of the work on Spanish. Each
 # prefix comes out of this list when its translation lands; the list then ends up empty.
-TRANSLATION_IN_PROGRESS = (
-    "education/",
-)
+TRANSLATION_IN_PROGRESS = ("education/",)
 
 # Words that are the same in every language: product and instrument names. Nothing else.
 UNTRANSLATABLE = ("SPRAVATO®", "SPRAVATO", "TMS", "PHQ-9")
