@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 from booking.models import ConsultationRequest
@@ -146,13 +147,13 @@ class Availability(models.Model):
     local times."""
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
+        MONDAY = 0, pgettext_lazy("weekday in the waitlist form", "Monday")
+        TUESDAY = 1, pgettext_lazy("weekday in the waitlist form", "Tuesday")
+        WEDNESDAY = 2, pgettext_lazy("weekday in the waitlist form", "Wednesday")
+        THURSDAY = 3, pgettext_lazy("weekday in the waitlist form", "Thursday")
+        FRIDAY = 4, pgettext_lazy("weekday in the waitlist form", "Friday")
+        SATURDAY = 5, pgettext_lazy("weekday in the waitlist form", "Saturday")
+        SUNDAY = 6, pgettext_lazy("weekday in the waitlist form", "Sunday")
 
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="availability")
