@@ -72,7 +72,8 @@ def test_the_beat_task_reminds_a_spanish_patient_in_spanish_by_email_and_text(
     (reminder,) = _reminders(mailbox)
     assert Email.objects.get(kind=AppointmentEmail.REMINDER).status == Email.Status.SENT
     local = timezone.localtime(appointment.start, location.tz)
-    months = "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split()
+    months = ["enero", "febrero", "marzo", "abril", "mayo", "junio"]
+    months += ["julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"]
     day = f"{local.day} de {months[local.month - 1]} de {local.year} a las {local:%H:%M} {local:%Z}"
     assert _subject(reminder).startswith("Recordatorio: su consulta del ")
     assert _subject(reminder).endswith(day)
@@ -92,8 +93,8 @@ def test_the_beat_task_reminds_a_spanish_patient_in_spanish_by_email_and_text(
     assert Email.objects.get(kind=AppointmentText.REMINDER).status == Email.Status.SENT
 
 
-def _reminders(mailbox):
-    return [message for message in mailbox.messages if _subject(message).startswith("Recordatorio")]
+def _reminders(box):
+    return [message for message in box.messages if _subject(message).startswith("Recordatorio")]
 
 
 def _subject(message):
