@@ -58,8 +58,14 @@ SPANISH_TEXT = {
         for number, title in enumerate(STEP_TITLES, start=1)
     },
     "intake done": (["Gracias, recibimos sus tratamientos anteriores"], ["Thank you, we have your treatment history"]),
-    "book": ([], []),
-    "booked": ([], []),
+    "book": (
+        ["Elija un horario para su consulta gratuita", "Días con horarios disponibles", "Reservar este horario"],
+        ["Choose a time for your free consultation", "Book this time", "Days with open times"],
+    ),
+    "booked": (
+        ["Su consulta está reservada", "Cuándo", "Duración", "Cambiar o cancelar"],
+        ["Your consultation is booked", "Change or cancel", "How long"],
+    ),
 }
 # The PHQ-9 on a Spanish page: its official Spanish version for the USA, as its authors publish it.
 PHQ9_SPANISH_STEM = (
@@ -71,9 +77,16 @@ SPANISH_EMAIL_TEXT = {
         ["What happens next", "Hello Lucía"],
     ),
     "intake received": (["Hola, Lucía:", "Su número de referencia:", "llame al 988 y oprima 2"], ["Hello Lucía"]),
-    "appointment booked": ([], []),
+    "appointment booked": (
+        ["Hola, Lucía:", "está reservada.", "Cuándo:", "Duración:", "Para cambiar o cancelar, use su enlace privado"],
+        ["Hello Lucía", "When:", "is booked", "To change or cancel"],
+    ),
 }
-SPANISH_INVITE_TEXT: list[str] = []
+SPANISH_INVITE_TEXT: list[str] = [
+    ": Consulta",
+    "DESCRIPTION:Referencia ",
+    "use el enlace de su correo electrónico o llame al",
+]
 
 
 def expect_spanish_text(page: Page, name: str):

@@ -6,7 +6,8 @@ Emails name the time, the kind of call and the clinic; never a treatment or a co
 from datetime import datetime
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import pgettext, pgettext_lazy
 
 from booking.services import EmailKind, email_kind_register
 from scheduling import invites, links
@@ -64,10 +65,29 @@ def register():
     )
 
 
+# How dates and times are written, as formats for Django's date filter that are translated like
+# any other text: each language orders them its own way, and Django's own names of days and
+# months fill them in ("martes, 8 de diciembre de 2026"). The Spanish formats follow Django's
+# es locale (TIME_FORMAT "H:i", MONTH_DAY_FORMAT "j \d\e F").
+DAY_WITH_YEAR = pgettext_lazy("date format: an appointment's day, with its year", "l, F j, Y")
+DAY = pgettext_lazy("date format: an appointment's day", "l, F j")
+SHORT_DAY = pgettext_lazy("date format: an appointment's day in a text message", "D M j")
+CLOCK = pgettext_lazy("time format: an appointment's time of day", "g:i a")
+
+
 def when_text(moment: datetime, tz) -> str:
     """For example "Monday, November 2, 2026 at 9:00 a.m. EST"."""
     local = timezone.localtime(moment, tz)
-    return f"{local:%A, %B} {local.day}, {local.year} at {clock_text(local)} {local:%Z}"
+    return _at(dateformat.format(local, str(DAY_WITH_YEAR)), local)
+
+
+def _at(day: str, local: datetime) -> str:
+    # Translators: a day, then its time of day and time zone: "Monday, November 2 at 9:00 a.m. EST".
+    return pgettext("a day and a time", "%(day)s at %(time)s %(zone)s") % {
+        "day": day,
+        "time": clock_text(local),
+        "zone": local.strftime("%Z"),
+    }
 
 
 def _clock_with_zone(moment, tz):
@@ -77,12 +97,11 @@ def _clock_with_zone(moment, tz):
 
 def _short_when(moment, tz):
     local = timezone.localtime(moment, tz)
-    return f"{local:%a %b} {local.day} at {clock_text(local)} {local:%Z}"
+    return _at(dateformat.format(local, str(SHORT_DAY)), local)
 
 
 def clock_text(local: datetime) -> str:
-    hour = local.hour % 12 or 12
-    return f"{hour}:{local:%M} {'a.m.' if local.hour < 12 else 'p.m.'}"
+    return dateformat.format(local, str(CLOCK))
 
 
 def _appointment(email):
@@ -126,12 +145,11 @@ def _offer_context_without_link(email):
     )
     entry = offer.entry
     tz = entry.location.tz
-    local = timezone.localtime(offer.start, tz)
     return {
         "offer": offer,
         "when": when_text(offer.start, tz),
         # Short forms for a text message.
-        "short_when": f"{local:%a %b} {local.day} at {clock_text(local)} {local:%Z}",
+        "short_when": _short_when(offer.start, tz),
         "expires_when": when_text(offer.expires_at, tz),
         "expires_clock": _clock_with_zone(offer.expires_at, tz),
         "consultation_type": entry.consultation_type,

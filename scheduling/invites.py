@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from scheduling.models import Appointment, ConsultationType
@@ -42,12 +43,13 @@ def appointment_ics(appointment: Appointment) -> str:
     # clinic's 9:00 even if the patient's calendar is set elsewhere.
     event.add("dtstart", appointment.local_start)
     event.add("dtend", appointment.local_end)
-    event.add("summary", f"{calendar_name()}: Consultation")
+    # The words in the patient's language: the outbox builds the invite inside their language.
+    event.add("summary", _("%(clinic)s: Consultation") % {"clinic": calendar_name()})
     event.add("location", _where(appointment))
     event.add(
         "description",
-        f"Reference {appointment.request.reference}. To change or cancel, use the link in your email "
-        f"or call {settings.CLINIC_PHONE}.",
+        _("Reference %(reference)s. To change or cancel, use the link in your email or call %(phone)s.")
+        % {"reference": appointment.request.reference, "phone": settings.CLINIC_PHONE},
     )
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
@@ -71,5 +73,5 @@ def _where(appointment):
     if mode == ConsultationType.Mode.IN_PERSON:
         return ", ".join(part for part in (appointment.location.name, appointment.location.address) if part)
     if mode == ConsultationType.Mode.VIDEO:
-        return "Video call (we will email you how to join)"
-    return "Phone call (we will call you)"
+        return _("Video call (we will email you how to join)")
+    return _("Phone call (we will call you)")

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 from booking.models import ConsultationRequest
@@ -67,9 +69,9 @@ class WaitlistMessage(models.TextChoices):
 
 class ConsultationType(models.Model):
     class Mode(models.TextChoices):
-        PHONE = "phone", "Phone call"
-        VIDEO = "video", "Video call"
-        IN_PERSON = "in_person", "In person"
+        PHONE = "phone", _("Phone call")
+        VIDEO = "video", _("Video call")
+        IN_PERSON = "in_person", _("In person")
 
     name = models.CharField(
         max_length=100,
@@ -145,13 +147,13 @@ class Availability(models.Model):
     local times."""
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
+        MONDAY = 0, pgettext_lazy("weekday in the waitlist form", "Monday")
+        TUESDAY = 1, pgettext_lazy("weekday in the waitlist form", "Tuesday")
+        WEDNESDAY = 2, pgettext_lazy("weekday in the waitlist form", "Wednesday")
+        THURSDAY = 3, pgettext_lazy("weekday in the waitlist form", "Thursday")
+        FRIDAY = 4, pgettext_lazy("weekday in the waitlist form", "Friday")
+        SATURDAY = 5, pgettext_lazy("weekday in the waitlist form", "Saturday")
+        SUNDAY = 6, pgettext_lazy("weekday in the waitlist form", "Sunday")
 
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="availability")
@@ -214,10 +216,11 @@ class AppointmentQuerySet(models.QuerySet):
 
 class Appointment(models.Model):
     class Status(models.TextChoices):
-        BOOKED = "booked", "Booked"
-        CANCELLED = "cancelled", "Cancelled"
-        COMPLETED = "completed", "Completed"
-        NO_SHOW = "no_show", "No-show"
+        # Shown to the patient on their appointment's page, hence translated.
+        BOOKED = "booked", _("Booked")
+        CANCELLED = "cancelled", _("Cancelled")
+        COMPLETED = "completed", _("Completed")
+        NO_SHOW = "no_show", _("No-show")
 
     request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="appointments")
     consultation_type = models.ForeignKey(ConsultationType, on_delete=models.PROTECT, related_name="appointments")
@@ -343,9 +346,9 @@ class WaitlistEntry(models.Model):
         LEFT = "left", "Left the list"
 
     class DayPart(models.TextChoices):
-        MORNING = "morning", "Morning (before noon)"
-        AFTERNOON = "afternoon", "Afternoon (noon to 5 p.m.)"
-        EVENING = "evening", "Evening (after 5 p.m.)"
+        MORNING = "morning", _("Morning (before noon)")
+        AFTERNOON = "afternoon", _("Afternoon (noon to 5 p.m.)")
+        EVENING = "evening", _("Evening (after 5 p.m.)")
 
     request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="waitlist_entries")
     consultation_type = models.ForeignKey(ConsultationType, on_delete=models.CASCADE, related_name="waitlist")
@@ -379,12 +382,12 @@ class WaitlistEntry(models.Model):
     @property
     def weekdays_label(self):
         names = dict(Availability.Weekday.choices)
-        return ", ".join(names[d][:3] for d in sorted(self.weekdays)) or "Any day"
+        return ", ".join(str(names[d])[:3] for d in sorted(self.weekdays)) or _("Any day")
 
     @property
     def day_parts_label(self):
         labels = dict(self.DayPart.choices)
-        return ", ".join(labels[p].split(" (")[0] for p in self.day_parts if p in labels) or "Any time"
+        return ", ".join(str(labels[p]).split(" (")[0] for p in self.day_parts if p in labels) or _("Any time")
 
     def wants(self, start, local_start) -> bool:
         """Whether a time (and its local clock at the location) is one to offer this patient."""

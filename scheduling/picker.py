@@ -4,18 +4,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlencode
 
+from django.utils.translation import gettext_lazy as _
+
 from scheduling.models import ConsultationType, Location, time_zone_or_none
 
 # Offered in the "also show times in" list; any valid zone name is accepted (the small script
 # fills in the device's own).
 COMMON_TIME_ZONES = [
-    ("America/New_York", "Eastern (New York)"),
-    ("America/Chicago", "Central (Chicago)"),
-    ("America/Denver", "Mountain (Denver)"),
-    ("America/Phoenix", "Arizona (Phoenix)"),
-    ("America/Los_Angeles", "Pacific (Los Angeles)"),
-    ("America/Anchorage", "Alaska (Anchorage)"),
-    ("Pacific/Honolulu", "Hawaii (Honolulu)"),
+    ("America/New_York", _("Eastern (New York)")),
+    ("America/Chicago", _("Central (Chicago)")),
+    ("America/Denver", _("Mountain (Denver)")),
+    ("America/Phoenix", _("Arizona (Phoenix)")),
+    ("America/Los_Angeles", _("Pacific (Los Angeles)")),
+    ("America/Anchorage", _("Alaska (Anchorage)")),
+    ("Pacific/Honolulu", _("Hawaii (Honolulu)")),
     ("UTC", "UTC"),
 ]
 ZONE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$")

@@ -12,7 +12,9 @@ from functools import wraps
 from django.contrib import messages
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -23,6 +25,11 @@ from scheduling.emails import change_window_hours, clock_text, when_text
 from scheduling.models import Appointment, ConsultationType, Location, WaitlistOffer
 from scheduling.picker import COMMON_TIME_ZONES, Choice, parse_start
 from scheduling.waitlist_forms import WaitlistForm
+
+# A day in the picker's list ("Tue, Dec 8"), and the day of a time in the patient's zone when it
+# differs from the clinic's ("Wed 9"); see scheduling/emails.py for the other formats.
+DAY_BUTTON = pgettext_lazy("date format: a day in the slot picker's list", "D, M j")
+THEIR_DAY = pgettext_lazy("date format: the day of a time in the patient's own time zone", "D j")
 
 MANAGE_SESSION_KEY = "appointment_manage_id"
 OFFER_SESSION_KEY = "waitlist_offer_id"
@@ -124,7 +131,7 @@ def cancel(request, appointment):
         except services.ChangeWindowPassed:
             pass  # the window closed while the page was open: the page below explains
         else:
-            messages.success(request, "Your consultation is cancelled. We have emailed you a confirmation.")
+            messages.success(request, _("Your consultation is cancelled. We have emailed you a confirmation."))
             return redirect("scheduling:manage")
         appointment.refresh_from_db()
     if not appointment.patient_can_change():
@@ -246,7 +253,7 @@ def _picker(request, *, consultation, appointment=None, holes=False):
     if request.method == "POST":
         start = parse_start(request.POST.get("start", ""))
         if start is None:
-            error = "Please choose one of the times."
+            error = _("Please choose one of the times.")
         else:
             try:
                 if appointment:
@@ -259,14 +266,14 @@ def _picker(request, *, consultation, appointment=None, holes=False):
                         start=start,
                     )
             except services.SlotUnavailable as taken:
-                error = "Sorry, that time has just been taken. Here are the next open times."
+                error = _("Sorry, that time has just been taken. Here are the next open times.")
                 alternatives = taken.alternatives
             except services.ChangeWindowPassed:
                 return redirect("scheduling:change")
             else:
                 request.session[MANAGE_SESSION_KEY] = appointment.pk
                 if exclude:
-                    messages.success(request, "Your consultation has been moved. We have emailed you the new time.")
+                    messages.success(request, _("Your consultation has been moved. We have emailed you the new time."))
                     return redirect("scheduling:manage")
                 return redirect("scheduling:booked")
 
@@ -290,6 +297,7 @@ def _picker(request, *, consultation, appointment=None, holes=False):
     # Every link to a day differs only by the day: the rest of the query string is made once.
     query_prefix = choice.query(day="")
     query_prefix = query_prefix + "&day=" if query_prefix else "day="
+    day_button = str(DAY_BUTTON)
     context = {
         "appointment": appointment if exclude else None,
         "reference": consultation.reference,
@@ -299,7 +307,7 @@ def _picker(request, *, consultation, appointment=None, holes=False):
         "show_filters": not exclude and (len(types) > 1 or len(locations) > 1),
         "days": [
             # Formatted here rather than with the template's date filter: thirty of them per page.
-            {"label": f"{d:%a}, {d:%b} {d.day}", "query": query_prefix + d.isoformat(), "current": d == day}
+            {"label": dateformat.format(d, day_button), "query": query_prefix + d.isoformat(), "current": d == day}
             for d in shown_day.open_days
         ],
         "day": day,
@@ -333,8 +341,13 @@ def _time_option(slot, tz, patient_tz, *, with_date):
     }
     if patient_tz:
         theirs = timezone.localtime(slot.start, patient_tz)
-        day_note = f" on {theirs:%a} {theirs.day}" if theirs.date() != local.date() else ""
-        option["patient_label"] = f"{clock_text(theirs)}{day_note} your time"
+        if theirs.date() != local.date():
+            option["patient_label"] = _("%(time)s on %(day)s your time") % {
+                "time": clock_text(theirs),
+                "day": dateformat.format(theirs, str(THEIR_DAY)),
+            }
+        else:
+            option["patient_label"] = _("%(time)s your time") % {"time": clock_text(theirs)}
     return option
 
 

@@ -1,29 +1,30 @@
 """The waitlist form: which consultation, where, and the days and parts of the day that work."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from scheduling.models import Availability, ConsultationType, Location, WaitlistEntry
 
 
 class WaitlistForm(forms.Form):
     consultation_type = forms.ModelChoiceField(
-        label="Type of consultation", queryset=ConsultationType.objects.none(), empty_label=None
+        label=_("Type of consultation"), queryset=ConsultationType.objects.none(), empty_label=None
     )
-    location = forms.ModelChoiceField(label="Clinic location", queryset=Location.objects.none(), empty_label=None)
+    location = forms.ModelChoiceField(label=_("Clinic location"), queryset=Location.objects.none(), empty_label=None)
     weekdays = forms.TypedMultipleChoiceField(
-        label="Days that work for you",
+        label=_("Days that work for you"),
         choices=Availability.Weekday.choices,
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Leave all unticked if any day is fine.",
+        help_text=_("Leave all unticked if any day is fine."),
     )
     day_parts = forms.MultipleChoiceField(
-        label="Times of day that work for you",
+        label=_("Times of day that work for you"),
         choices=WaitlistEntry.DayPart.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Leave all unticked if any time is fine. Times are the clinic's local time.",
+        help_text=_("Leave all unticked if any time is fine. Times are the clinic's local time."),
     )
 
     def __init__(self, *args, types, locations, **kwargs):

@@ -24,10 +24,6 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 STAFF_ONLY = ("admin/", "booking/emails/staff_")
 STAFF_ONLY_FOLDERS = ("/admin/",)
 
-# Templates whose Spanish is being written now, in other branches of the work on Spanish. Each
-# prefix comes out of this list when its translation lands; the list then ends up empty.
-TRANSLATION_IN_PROGRESS = ("scheduling/",)
-
 # Words that are the same in every language: product and instrument names. Nothing else.
 UNTRANSLATABLE = ("SPRAVATO®", "SPRAVATO", "TMS", "PHQ-9")
 EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -61,7 +57,7 @@ def _is_staff_only(name: str) -> bool:
 
 def patient_templates() -> list[str]:
     names = sorted(_relative(path) for path in TEMPLATES.rglob("*") if path.suffix in TEMPLATE_SUFFIXES)
-    return [name for name in names if not _is_staff_only(name) and not name.startswith(TRANSLATION_IN_PROGRESS)]
+    return [name for name in names if not _is_staff_only(name)]
 
 
 def leftover_words(text: str) -> str:
@@ -216,11 +212,10 @@ def test_plain_text_templates_are_read_whole(tmp_path):
     assert untranslated_text("note.txt", tmp_path) == [(2, "See you soon")]
 
 
-def test_the_list_of_templates_leaves_out_staff_pages_and_only_those_being_translated():
+def test_the_list_of_templates_leaves_out_staff_pages_and_only_those():
     names = patient_templates()
     assert not [name for name in names if name.startswith("admin/") or "/admin/" in name or "/staff_" in name]
-    assert not [name for name in names if name.startswith(TRANSLATION_IN_PROGRESS)]
-    # Patient pages and emails of every app are checked once their translation has landed.
+    # Patient pages and emails of every app are checked.
     for name in [
         "booking/emails/request_received.txt",
         "booking/thanks.html",
@@ -229,7 +224,7 @@ def test_the_list_of_templates_leaves_out_staff_pages_and_only_those_being_trans
         "scheduling/book.html",
         "education/article_detail.html",
     ]:
-        assert (name in names) != name.startswith(TRANSLATION_IN_PROGRESS), name
+        assert name in names, name
 
 
 # --- The catalog --------------------------------------------------------------------------

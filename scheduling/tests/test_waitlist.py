@@ -356,3 +356,36 @@ def test_staff_see_the_waitlist_and_offer_a_time_by_hand(small_clinic, now, clie
     client.post("/admin/scheduling/waitlistentry/", {"action": "offer_next_time", "_selected_action": [fridays.pk]})
     offer = WaitlistOffer.objects.get()
     assert (offer.entry, offer.start, offer.offered_by) == (fridays, WED_9, admin)
+
+
+@pytest.mark.django_db
+def test_a_spanish_patient_on_the_waitlist_is_offered_the_time_in_spanish(
+    small_clinic, now, eager_tasks, client, django_capture_on_commit_callbacks
+):
+    holder = book(small_clinic, ConsultationRequestFactory())
+    entry = join(small_clinic, "Lucia", weekdays=[WEDNESDAY])
+    entry.request.language = "es"
+    entry.request.save(update_fields=["language"])
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appointment_cancel(appointment=holder, by=get_user_model().objects.create_user("coordinator"))
+
+    (offer_email,) = [m for m in mail.outbox if m.to == ["lucia@example.com"]]
+    assert offer_email.subject == "Se liberó un horario de consulta: miércoles, 10 de marzo de 2027 a las 09:00 EST"
+    assert offer_email.body.startswith("Hola, Lucia:")
+    assert "Para reservarlo, abra su enlace privado antes del lunes, 8 de marzo de 2027 a las 09:00 EST:" in (
+        offer_email.body
+    )
+    link = re.search(r"https://clinic\.example(/es/appointments/offer/[\w-]+/)", offer_email.body).group(1)
+    page = client.get(link, follow=True)
+    assert page.redirect_chain[-1][0] == "/es/appointments/offer/"
+    html = page.content.decode()
+    assert '<html lang="es">' in html
+    assert "Se liberó un horario para usted" in html and "Reservar este horario" in html
+    assert "Free phone consultation (20 minutos, llamada telefónica)" in html
+
+    # The form to join speaks Spanish too, days of the week included.
+    book_as(client, ConsultationRequestFactory(language="es"))
+    form = client.get("/es/appointments/waitlist/").content.decode()
+    assert "Días que le convienen" in form and "Miércoles" in form and "Mañana (antes del mediodía)" in form

@@ -15,7 +15,13 @@
   if (picker.querySelector(".slot-theirs")) {
     return;
   }
-  var format = new Intl.DateTimeFormat(undefined, {
+  // The words come from the page (data-device-*), in its language; so does the format of times.
+  function words(name, values) {
+    return picker.getAttribute("data-device-" + name).replace(/\{(\w+)\}/g, function (all, key) {
+      return values[key];
+    });
+  }
+  var format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
     timeZone: theirs,
     weekday: "short",
     hour: "numeric",
@@ -23,7 +29,7 @@
   });
   var note = document.getElementById("slot-zone-local");
   if (note) {
-    note.textContent = "Your device is set to " + theirs + "; your own time is shown under each time.";
+    note.textContent = words("note", { zone: theirs });
     note.hidden = false;
   }
   picker.querySelectorAll("input[data-start]").forEach(function (input) {
@@ -33,7 +39,7 @@
     }
     var span = document.createElement("span");
     span.className = "slot-theirs";
-    span.textContent = "(" + format.format(new Date(input.getAttribute("data-start"))) + " your time)";
+    span.textContent = "(" + words("time", { time: format.format(new Date(input.getAttribute("data-start"))) }) + ")";
     label.appendChild(document.createTextNode(" "));
     label.appendChild(span);
   });
@@ -42,7 +48,7 @@
     // Offer the device's zone in the list too, so a reload keeps it.
     var option = document.createElement("option");
     option.value = theirs;
-    option.textContent = theirs + " (this device)";
+    option.textContent = words("option", { zone: theirs });
     select.appendChild(option);
   }
 })();
