@@ -83,9 +83,7 @@ def public_pages(page: Page):
 
 
 def spanish_public_pages(page: Page):
-    """Visit the Spanish version of every public page, yielding once each is shown. Pages whose
-    Spanish is still being written (the guides, the booking pages) are reached by address and by
-    their forms' buttons, not by their words, so the tour holds once they are translated."""
+    """Visit the Spanish version of every public page, yielding once each is shown."""
     page.goto("/es/")
     yield
     page.goto("/es/privacy/")

@@ -5,10 +5,7 @@ link, the treatment history, and a booked time with its calendar invite.
 Every page is checked for what a Spanish reader must get wherever they are: ``<html lang="es">``,
 the crisis line with the Lifeline's Spanish options, and no axe-core violation (the rules of
 test_accessibility.py) at 1280 px and at 320 px wide. The words each page must show in Spanish
-are listed in one place, ``SPANISH_TEXT`` below. The booking pages still speak English while their
-translation is written: the journey finds its way through them (and the intake) by the forms'
-fields and addresses rather than by their words, so it keeps working once they speak Spanish, and
-their entries in ``SPANISH_TEXT`` are filled in then.
+are listed in one place, ``SPANISH_TEXT`` below (with the emails' and the invite's beside it).
 """
 
 import re
@@ -33,9 +30,6 @@ SPANISH_LAYOUT = ["Ir al contenido principal", "Infórmese", "Nuestro equipo", "
 # --- Spanish text on each page: the one place to add it ------------------------------------
 #
 # Each page of the journey, with the Spanish it must show and the English it must no longer show.
-# STILL BEING TRANSLATED: the booking pages (templates/scheduling/) and their emails. Their
-# entries are empty today; when their translation lands, add their Spanish headings and buttons
-# here (and to SPANISH_EMAIL_TEXT and SPANISH_INVITE_TEXT), and the journey checks them with the rest.
 
 SPANISH_STEP = "Paso {number} de 6: {title}"
 STEP_TITLES = [
