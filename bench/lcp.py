@@ -83,6 +83,18 @@ http {{
         root {tmp}/site;
         index index.html;
     }}
+    # The app as deploy/ runs it: nginx in front, keeping the browser's connections open (gunicorn's
+    # sync workers close each one); a plain proxy here, without the shipped microcache.
+    upstream app {{
+        server 127.0.0.1:{app_port};
+    }}
+    server {{
+        listen 127.0.0.1:{proxy_port};
+        location / {{
+            proxy_pass http://app;
+            proxy_set_header Host $http_host;
+        }}
+    }}
 }}
 """
 
@@ -155,9 +167,9 @@ def save_static_copy(app_url: str, paths, site: Path) -> dict:
     return sizes
 
 
-def start_nginx(nginx, tmp: Path, port: int) -> common.Process:
+def start_nginx(nginx, tmp: Path, port: int, *, app_port: int, proxy_port: int) -> common.Process:
     conf = tmp / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(tmp=tmp, port=port))
+    conf.write_text(NGINX_CONF.format(tmp=tmp, port=port, app_port=app_port, proxy_port=proxy_port))
     tmp.chmod(0o755)
     process = common.Process(
         [nginx, "-p", str(tmp), "-e", str(tmp / "nginx-error.log"), "-c", str(conf)], {}, tmp / "nginx.log"
@@ -217,7 +229,7 @@ def measure(servers: dict, paths, runs: int, warm_requests: int) -> dict:
                         found = load_once(browser, base + path)
                         results[(name, path)].append(found)
                         print(
-                            f"  run {run + 1}/{runs} {name:<11} {path:<28} LCP {found['lcp']['time']:6.0f} ms "
+                            f"  run {run + 1}/{runs} {name:<14} {path:<28} LCP {found['lcp']['time']:6.0f} ms "
                             f"({found['lcp']['element']}), {found['transferred']:,} bytes in {found['files']} files"
                         )
         finally:
@@ -263,7 +275,7 @@ def main():
     with common.workdir("bench-lcp-") as tmp:
         processes = []
         try:
-            app_port, nginx_port = common.free_port(), common.free_port()
+            app_port, nginx_port, proxy_port = common.free_port(), common.free_port(), common.free_port()
             processes.append(
                 common.start_gunicorn(
                     env, app="clinic.wsgi", port=app_port, workers=args.workers, log_path=tmp / "gunicorn.log"
@@ -273,8 +285,12 @@ def main():
             saved = save_static_copy(app_url, paths, tmp / "site")
             for path, (size, files) in saved.items():
                 print(f"{path}: {size:,} bytes of HTML and {files} files saved for nginx.")
-            processes.append(start_nginx(nginx, tmp, nginx_port))
-            servers = {"app": app_url, "static copy": f"http://127.0.0.1:{nginx_port}"}
+            processes.append(start_nginx(nginx, tmp, nginx_port, app_port=app_port, proxy_port=proxy_port))
+            servers = {
+                "app": f"http://127.0.0.1:{proxy_port}",
+                "gunicorn alone": app_url,
+                "static copy": f"http://127.0.0.1:{nginx_port}",
+            }
             print(f"\nLoading each page {args.runs} times from each server (after one load not counted) ...")
             loads = measure(servers, paths, args.runs, warm_requests=4 * args.workers)
         finally:
@@ -292,7 +308,7 @@ def write_results(args, rows, paths, results):
     ]
     goals = ["| Goal | Measured | Aim | Met |", "|---|---|---|---|"]
     for path in paths:
-        for name in ("app", "static copy"):
+        for name in ("app", "gunicorn alone", "static copy"):
             r = results[(name, path)]
             table.append(
                 f"| {names[path]} (`{path}`) | {name} | {r['median']:.0f} | {r['min']:.0f} | {r['max']:.0f} | "
@@ -325,7 +341,10 @@ def write_results(args, rows, paths, results):
             f"Mbps down, {NETWORK['uploadThroughput'] * 8 / 1e3:.0f} kbps up, {NETWORK['latency']} ms latency, "
             f"CPU {CPU_SLOWDOWN}x slower; a {PHONE['viewport']['width']}x{PHONE['viewport']['height']} phone "
             "viewport; cache disabled; a new browser context for every load.",
-            f"- **app**: gunicorn, {args.workers} sync workers, production settings (WhiteNoise for static files).",
+            f"- **app**: gunicorn, {args.workers} sync workers, production settings (WhiteNoise for static files), "
+            "behind nginx as deploy/ runs it (a plain proxy here, without its microcache), so the browser's "
+            "connections stay open. **gunicorn alone**: the same app without nginx; its sync workers close "
+            "every connection, so each file costs the phone a new connection (shown, not a goal).",
             "- **static copy**: the same HTML and every file it loads, saved from the app at the same addresses, "
             "served by nginx (gzip for text, one worker).",
             f"- {args.runs} loads of each page from each server, taking turns, after {4 * args.workers} plain "
