@@ -40,6 +40,18 @@ def redis_url():
 
 
 @pytest.fixture
+def twilio(settings):
+    """A local server speaking Twilio's Messages API, with the settings that point the SMS backend at it."""
+    from core.tests.fake_twilio import FakeTwilio
+
+    fake = FakeTwilio()
+    for name, value in fake.settings().items():
+        setattr(settings, name, value)
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
 def postgres():
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         require_service("PostgreSQL DATABASE_URL")

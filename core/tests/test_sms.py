@@ -3,16 +3,7 @@
 import pytest
 
 from core import sms
-from core.tests.fake_twilio import ACCOUNT_SID, FROM_NUMBER, FakeTwilio
-
-
-@pytest.fixture
-def twilio(settings):
-    fake = FakeTwilio()
-    for name, value in fake.settings().items():
-        setattr(settings, name, value)
-    yield fake
-    fake.stop()
+from core.tests.fake_twilio import ACCOUNT_SID, FROM_NUMBER
 
 
 def test_the_twilio_backend_posts_the_message_and_returns_its_sid(twilio):

@@ -12,20 +12,12 @@ from booking.services import texts
 from booking.tests.conftest import live_services, mailbox, processes, smtp  # noqa: F401 - fixtures
 from booking.tests.factories import ConsultationRequestFactory
 from booking.tests.services import start_worker, wait_until
-from core.tests.fake_twilio import FakeTwilio
 from scheduling import services, slots
 from scheduling.models import Appointment, AppointmentEmail, AppointmentText
 from scheduling.tasks import queue_reminders
 from scheduling.tests.factories import AvailabilityFactory, ConsultationTypeFactory, LocationFactory, StaffFactory
 
 pytestmark = pytest.mark.services
-
-
-@pytest.fixture
-def twilio():
-    fake = FakeTwilio()
-    yield fake
-    fake.stop()
 
 
 def test_the_beat_task_reminds_a_spanish_patient_in_spanish_by_email_and_text(
@@ -36,8 +28,6 @@ def test_the_beat_task_reminds_a_spanish_patient_in_spanish_by_email_and_text(
     twilio,
     settings,
 ):
-    for name, value in twilio.settings().items():
-        setattr(settings, name, value)
     settings.SMS_QUIET_HOURS = ""
     env = {
         **live_services["env"],

@@ -13,7 +13,6 @@ from booking.models import Email
 from booking.services import email_send, texts
 from booking.tests.factories import ConsultationRequestFactory
 from core import sms
-from core.tests.fake_twilio import FakeTwilio
 from scheduling import services
 from scheduling.models import AppointmentEmail, AppointmentText
 
@@ -23,13 +22,9 @@ HEALTH_WORDS = ["TMS", "SPRAVATO", "esketamine", "depress", "ketamine", "magneti
 
 
 @pytest.fixture
-def twilio(settings):
-    fake = FakeTwilio()
-    for name, value in fake.settings().items():
-        setattr(settings, name, value)
+def twilio(twilio, settings):
     settings.SITE_URL = "https://clinic.example"
-    yield fake
-    fake.stop()
+    return twilio
 
 
 @pytest.fixture

@@ -13,19 +13,11 @@ from booking.services import texts
 from booking.tests.conftest import live_services, mailbox, processes, smtp  # noqa: F401 - fixtures
 from booking.tests.factories import ConsultationRequestFactory
 from booking.tests.services import start_worker, wait_until
-from core.tests.fake_twilio import FakeTwilio
 from scheduling import services, slots
 from scheduling.models import AppointmentText
 from scheduling.tests.factories import AvailabilityFactory, ConsultationTypeFactory, LocationFactory, StaffFactory
 
 pytestmark = pytest.mark.services
-
-
-@pytest.fixture
-def twilio():
-    fake = FakeTwilio()
-    yield fake
-    fake.stop()
 
 
 def test_a_reminder_text_is_sent_once_at_its_time_and_never_after_a_cancellation(
@@ -36,8 +28,6 @@ def test_a_reminder_text_is_sent_once_at_its_time_and_never_after_a_cancellation
     twilio,
     settings,
 ):
-    for name, value in twilio.settings().items():
-        setattr(settings, name, value)
     # Quiet hours have tests of their own; here the worker must send whatever the real clock says.
     settings.SMS_QUIET_HOURS = ""
     env = {
