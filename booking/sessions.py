@@ -15,12 +15,14 @@ PENDING_SESSION_KEY = "intake_link_pending"
 INTAKE_SEEN_KEY = "intake_last_seen"
 
 
-def thanks_request(request) -> ConsultationRequest | None:
-    """The request this browser has just sent, if any."""
+def thanks_request(request, queryset=None) -> ConsultationRequest | None:
+    """The request this browser has just sent, if any; ``queryset`` (of requests) lets a caller
+    choose the fields or add annotations it needs."""
     stored = request.session.get(THANKS_SESSION_KEY)
     if not stored or not stored.get("id"):
         return None
-    return ConsultationRequest.objects.filter(pk=stored["id"]).first()
+    requests = ConsultationRequest.objects.all() if queryset is None else queryset
+    return requests.filter(pk=stored["id"]).first()
 
 
 def thanks_remember(request, consultation: ConsultationRequest) -> None:

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from booking.models import ConsultationRequest
-from booking.sessions import THANKS_SESSION_KEY, intake_open_in_this_browser, thanks_request
+from booking.sessions import intake_open_in_this_browser, thanks_request
 from scheduling import links, page_cache, services, slots, waitlist
 from scheduling.emails import change_window_hours, clock_text, when_text
 from scheduling.models import Appointment, ConsultationType, Location, WaitlistOffer
@@ -69,15 +69,12 @@ def book(request):
 def _thanks_request_for_booking(request):
     """The request this browser has just sent, with its booked appointment's id if it has one, in
     one query. Showing the times needs only its reference; booking one needs the whole request."""
-    stored = request.session.get(THANKS_SESSION_KEY)
-    if not stored or not stored.get("id"):
-        return None
-    requests = ConsultationRequest.objects.filter(pk=stored["id"]).annotate(
+    requests = ConsultationRequest.objects.annotate(
         booked_id=Subquery(Appointment.objects.booked().filter(request=OuterRef("pk")).values("pk")[:1])
     )
     if request.method != "POST":
         requests = requests.only("pk", "reference")
-    return requests.first()
+    return thanks_request(request, requests)
 
 
 @never_cache
